@@ -1,0 +1,1 @@
+"Appeals CRM core: housing stock, applicants, appeals and their life cycle."

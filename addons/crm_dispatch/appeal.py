@@ -1,0 +1,764 @@
+"Appeals (обращения) and their life cycle."
+import datetime as dt
+from email.message import EmailMessage
+
+from sql import Literal, Null
+from sql.conditionals import Case
+from sql.functions import CurrentTimestamp
+
+import trytond.config as config
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.sendmail import send_message_transactional
+from trytond.tools.email_ import normalize_email, validate_email
+from trytond.transaction import Transaction
+
+from .exceptions import AppealError
+from .party import format_phone, normalize_phone
+
+STATES = [
+    ('draft', "Data Entry"),
+    ('in_work', "In Work"),
+    ('resolved', "Resolved"),
+    ('rejected', "Rejected"),
+    ]
+OPEN_STATES = ['draft', 'in_work']
+AUTO_CLOSE_TEXT = "Проинформирован. Закрыто автоматически"
+_readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
+
+
+class Appeal(Workflow, ModelSQL, ModelView):
+    "Appeal (Обращение)"
+    __name__ = 'crm.appeal'
+    _history = True
+    _rec_name = 'number'
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One(
+        'company.company', "Organisation", required=True,
+        states={'readonly': Eval('state') != 'draft'})
+    source = fields.Many2One(
+        'crm.appeal.source', "Source", required=True, ondelete='RESTRICT',
+        states=_readonly_closed)
+    received_date = fields.DateTime(
+        "Received", required=True, states=_readonly_closed)
+    applicant = fields.Many2One(
+        'party.party', "Applicant", ondelete='RESTRICT',
+        context={'company': Eval('company', -1)}, depends={'company'},
+        states=_readonly_closed)
+    contact_phone = fields.Char("Phone", states=_readonly_closed)
+    contact_email = fields.Char("E-Mail", states=_readonly_closed)
+    matching_applicants = fields.Function(fields.Many2Many(
+            'party.party', None, None, "Matching Applicants",
+            context={'company': Eval('company', -1)},
+            help="Applicants with the phone or e-mail typed above."),
+        'on_change_with_matching_applicants')
+    applicant_rating = fields.Function(
+        fields.Float("Applicant Rating", digits=(2, 1)),
+        'on_change_with_applicant_rating')
+    reason_group = fields.Many2One(
+        'crm.appeal.reason.group', "Reason Group", ondelete='RESTRICT',
+        domain=[('reasons.usable', '=', True)],
+        states=_readonly_closed)
+    reason = fields.Many2One(
+        'crm.appeal.reason', "Reason", ondelete='RESTRICT',
+        domain=[
+            If(Bool(Eval('reason_group')),
+                ('group', '=', Eval('reason_group', -1)), ()),
+            ('usable', '=', True),
+            ],
+        states={
+            'readonly': ~Eval('state').in_(OPEN_STATES),
+            'required': Eval('state').in_(['in_work', 'resolved']),
+            })
+    description = fields.Text("Description", states=_readonly_closed)
+    operator_comment = fields.Text("Operator Comment")
+    accounts = fields.Many2Many(
+        'crm.appeal-crm.account', 'appeal', 'account', "Personal Accounts",
+        domain=[('company', '=', Eval('company', -1))],
+        states=_readonly_closed)
+    building = fields.Many2One(
+        'crm.building', "Building", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))],
+        states=_readonly_closed)
+    premise = fields.Many2One(
+        'crm.premise', "Premise", ondelete='RESTRICT',
+        domain=[If(Bool(Eval('building')),
+                ('building', '=', Eval('building', -1)), ())],
+        states=_readonly_closed)
+    notify_on_close = fields.Boolean(
+        "Notify on Close", states=_readonly_closed)
+    notify_channel = fields.Selection([
+            ('phone', "By Phone"),
+            ('email', "By E-Mail"),
+            ('sms', "By SMS"),
+            ], "Notification Channel",
+        states={
+            'invisible': ~Eval('notify_on_close'),
+            'required': Bool(Eval('notify_on_close')),
+            'readonly': ~Eval('state').in_(OPEN_STATES),
+            })
+    notify_channel_string = notify_channel.translated('notify_channel')
+    notified_date = fields.DateTime("Notified", readonly=True)
+    support_line = fields.Many2One(
+        'crm.support_line', "Support Line", ondelete='RESTRICT',
+        states={'readonly': Eval('state') != 'draft'})
+    operator = fields.Many2One(
+        'res.user', "Operator", ondelete='RESTRICT',
+        states={'readonly': Eval('state') != 'draft'})
+    deadline = fields.DateTime("Deadline", readonly=True)
+    overdue = fields.Function(
+        fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
+    labour_minutes = fields.Integer(
+        "Labour Time (min)", domain=[
+            ['OR',
+                ('labour_minutes', '=', None),
+                ('labour_minutes', '>=', 0)]])
+    work_started = fields.DateTime("Work Started", readonly=True)
+    state = fields.Selection(
+        STATES, "State", readonly=True, required=True, sort=False)
+    work_done = fields.Text("Work Done", readonly=True)
+    result = fields.Many2One('crm.appeal.result', "Result", readonly=True)
+    closed_date = fields.DateTime("Closed", readonly=True)
+    closed_by = fields.Many2One('res.user', "Closed By", readonly=True)
+    reject_reason = fields.Text("Rejection Reason", readonly=True)
+    rating = fields.Integer("Applicant Rating (stars)", readonly=True)
+    rating_comment = fields.Text("Rating Comment", readonly=True)
+    previous_appeal = fields.Many2One(
+        'crm.appeal', "Previous Appeal", readonly=True,
+        help="The appeal this one was opened from as «another question».")
+    events = fields.One2Many(
+        'crm.appeal.event', 'appeal', "Event Log", readonly=True)
+    emails = fields.One2Many('ir.email', 'resource', "E-Mails",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                # The operator queue: line + state, ordered by deadline
+                Index(t,
+                    (t.support_line, Index.Range()),
+                    (t.state, Index.Equality()),
+                    (t.deadline, Index.Range(order='ASC'))),
+                Index(t,
+                    (t.state, Index.Equality()),
+                    (t.deadline, Index.Range(order='ASC')),
+                    where=t.state.in_(OPEN_STATES)),
+                Index(t, (t.operator, Index.Range()),
+                    (t.state, Index.Equality())),
+                Index(t, (t.applicant, Index.Range())),
+                Index(t, (t.received_date, Index.Range())),
+                Index(t, (t.number, Index.Similarity())),
+                })
+        cls._order = [
+            ('received_date', 'DESC NULLS FIRST'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'in_work'),
+            ('draft', 'resolved'),
+            ('in_work', 'resolved'),
+            ('draft', 'rejected'),
+            ('in_work', 'rejected'),
+            ('resolved', 'in_work'),
+            ('rejected', 'in_work'),
+            }
+        open_ = Eval('state').in_(OPEN_STATES)
+        cls._buttons.update({
+                'take': {
+                    'invisible': ~open_,
+                    'depends': ['state'],
+                    },
+                'transfer': {
+                    'invisible': ~open_,
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': ~open_,
+                    'depends': ['state'],
+                    },
+                'reject': {
+                    'invisible': ~open_,
+                    'depends': ['state'],
+                    },
+                'another_question': {
+                    'invisible': Eval('state') == 'rejected',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': open_,
+                    'depends': ['state'],
+                    },
+                'rate': {
+                    'invisible': ((Eval('state') != 'resolved')
+                        | ~Eval('applicant')),
+                    'depends': ['state', 'applicant'],
+                    },
+                })
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger',
+                    If(Eval('state') == 'resolved', 'success',
+                        If(Eval('state') == 'rejected', 'muted',
+                            If(Eval('state') == 'draft', 'warning', ''))))),
+            ]
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_received_date(cls):
+        return dt.datetime.now()
+
+    @classmethod
+    def default_support_line(cls):
+        User = Pool().get('res.user')
+        user_id = Transaction().user
+        if user_id:
+            lines = User(user_id).crm_lines
+            if lines:
+                return lines[0].id
+
+    @classmethod
+    def default_source(cls):
+        Source = Pool().get('crm.appeal.source')
+        sources = Source.search([], limit=1)
+        if sources:
+            return sources[0].id
+
+    @classmethod
+    def default_notify_channel(cls):
+        return 'phone'
+
+    # -- contacts and applicant -------------------------------------------
+
+    @fields.depends('contact_phone', 'contact_email')
+    def on_change_with_matching_applicants(self, name=None):
+        Party = Pool().get('party.party')
+        return Party.match_contact(
+            phone=self.contact_phone, email=self.contact_email)
+
+    @fields.depends(
+        'contact_phone', 'applicant',
+        methods=['on_change_with_matching_applicants', 'on_change_applicant'])
+    def on_change_contact_phone(self):
+        if self.contact_phone and (compact := normalize_phone(
+                    self.contact_phone)):
+            self.contact_phone = format_phone(compact)
+        self._offer_single_match()
+
+    @fields.depends(
+        'contact_email', 'applicant',
+        methods=['on_change_with_matching_applicants', 'on_change_applicant'])
+    def on_change_contact_email(self):
+        self._offer_single_match()
+
+    def _offer_single_match(self):
+        matches = self.on_change_with_matching_applicants()
+        self.matching_applicants = matches
+        if not self.applicant and len(matches) == 1:
+            self.applicant, = matches
+            self.on_change_applicant()
+
+    @fields.depends('applicant', 'contact_phone', 'contact_email', 'accounts',
+        'company', 'building', 'premise')
+    def on_change_applicant(self):
+        if not self.applicant:
+            return
+        if not self.contact_phone:
+            self.contact_phone = self.applicant.phone or self.applicant.mobile
+        if not self.contact_email:
+            self.contact_email = self.applicant.email
+        if not self.accounts:
+            # The applicant's linked accounts are proposed; the operator
+            # removes those the call is not about.
+            self.accounts = [a for a in self.applicant.crm_accounts
+                if not self.company or a.company == self.company]
+            self._fill_address_from_accounts()
+
+    @fields.depends('applicant')
+    def on_change_with_applicant_rating(self, name=None):
+        return self.applicant.crm_rating if self.applicant else None
+
+    @fields.depends('accounts', 'building', 'premise')
+    def on_change_accounts(self):
+        self._fill_address_from_accounts()
+
+    def _fill_address_from_accounts(self):
+        if self.premise or not self.accounts:
+            return
+        account = self.accounts[0]
+        if account.premise:
+            self.premise = account.premise
+            self.building = account.premise.building
+
+    @fields.depends('premise', 'building')
+    def on_change_premise(self):
+        if self.premise:
+            self.building = self.premise.building
+
+    @fields.depends('reason', 'reason_group')
+    def on_change_reason(self):
+        if self.reason:
+            self.reason_group = self.reason.group
+
+    @fields.depends('reason_group', 'reason')
+    def on_change_reason_group(self):
+        if self.reason and self.reason.group != self.reason_group:
+            self.reason = None
+
+    # -- deadline and overdue ---------------------------------------------
+
+    def compute_deadline(self):
+        if not (self.reason and self.source and self.received_date):
+            return None
+        hours = self.reason.deadline_hours(self.source)
+        return self.received_date + dt.timedelta(hours=hours)
+
+    def compute_fields(self, field_names=None):
+        values = super().compute_fields(field_names=field_names)
+        if (field_names is None
+                or {'reason', 'source', 'received_date'} & set(field_names)):
+            deadline = self.compute_deadline()
+            if getattr(self, 'deadline', None) != deadline:
+                values['deadline'] = deadline
+        return values
+
+    def get_overdue(self, name):
+        if not self.deadline:
+            return False
+        if self.state in OPEN_STATES:
+            return self.deadline < dt.datetime.now()
+        if self.state == 'resolved' and self.closed_date:
+            return self.closed_date > self.deadline
+        return False
+
+    @classmethod
+    def search_overdue(cls, name, clause):
+        _, operator, value = clause
+        table = cls.__table__()
+        now = CurrentTimestamp()
+        late = (table.deadline != Null) & Case(
+            (table.state.in_(OPEN_STATES), table.deadline < now),
+            (table.state == 'resolved', table.closed_date > table.deadline),
+            else_=Literal(False))
+        query = table.select(table.id, where=late)
+        positive = (operator, bool(value)) in {('=', True), ('!=', False)}
+        return [('id', 'in' if positive else 'not in', query)]
+
+    # -- validation -------------------------------------------------------
+
+    @classmethod
+    def _clean_contacts(cls, values):
+        if values.get('contact_phone'):
+            compact = normalize_phone(values['contact_phone'])
+            if not compact:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_invalid_phone',
+                        phone=values['contact_phone']))
+            values['contact_phone'] = format_phone(compact)
+        if values.get('contact_email'):
+            email = values['contact_email'].strip()
+            try:
+                validate_email(email)
+            except Exception:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_invalid_email', email=email))
+            values['contact_email'] = normalize_email(email).lower()
+
+    @classmethod
+    def _check_reason_allowed(cls, reason_id):
+        pool = Pool()
+        Reason = pool.get('crm.appeal.reason')
+        if not reason_id:
+            return
+        tags = Reason._user_tag_filter()
+        if tags is None:
+            return
+        reason = Reason(reason_id)
+        if not {t.id for t in reason.tags} & set(tags):
+            raise AppealError(gettext(
+                    'crm_dispatch.msg_reason_not_allowed',
+                    reason=reason.rec_name))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        cls._clean_contacts(values)
+        if 'reason' in values:
+            cls._check_reason_allowed(values['reason'])
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        config_ = Configuration(1)
+        vlist = [v.copy() for v in vlist]
+        default_company = cls.default_company()
+        for values in vlist:
+            if not values.get('number'):
+                company = values.get('company', default_company)
+                sequence = config_.get_multivalue(
+                    'appeal_sequence', company=company)
+                with Transaction().set_context(company=company):
+                    values['number'] = sequence.get()
+        appeals = super().create(vlist)
+        AppealEvent = pool.get('crm.appeal.event')
+        AppealEvent.record(appeals, 'created')
+        return appeals
+
+    @classmethod
+    def copy(cls, appeals, default=None):
+        default = default.copy() if default else {}
+        for name in ['number', 'work_done', 'result', 'closed_date',
+                'closed_by', 'reject_reason', 'rating', 'rating_comment',
+                'events', 'emails', 'notified_date', 'work_started',
+                'labour_minutes', 'deadline']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'draft')
+        default.setdefault('received_date', dt.datetime.now())
+        return super().copy(appeals, default=default)
+
+    @classmethod
+    def check_modification(cls, mode, appeals, values=None, external=False):
+        super().check_modification(
+            mode, appeals, values=values, external=external)
+        if mode == 'delete' and external:
+            for appeal in appeals:
+                if appeal.state != 'draft':
+                    raise AppealError(gettext(
+                            'crm_dispatch.msg_appeal_delete_not_draft',
+                            appeal=appeal.rec_name))
+
+    # -- life cycle -------------------------------------------------------
+
+    def _spent_minutes(self, now):
+        if not self.work_started:
+            return self.labour_minutes
+        spent = int((now - self.work_started).total_seconds() // 60)
+        return (self.labour_minutes or 0) + max(spent, 0)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_work')
+    def take(cls, appeals):
+        "Take into work: the current user becomes the operator"
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        User = pool.get('res.user')
+        user = User(Transaction().user) if Transaction().user else None
+        now = dt.datetime.now()
+        events = []
+        for appeal in appeals:
+            appeal._require_reason()
+            old_line, old_operator = appeal.support_line, appeal.operator
+            if user and user.id:
+                appeal.operator = user
+                if not appeal.support_line and user.crm_lines:
+                    appeal.support_line = user.crm_lines[0]
+            appeal.work_started = now
+            events.append(Event.build(appeal, 'taken', state='in_work',
+                    from_line=old_line, to_line=appeal.support_line,
+                    from_operator=old_operator, to_operator=appeal.operator))
+        cls.save(appeals)
+        Event.save(events)
+
+    def _require_reason(self):
+        if not self.reason:
+            raise AppealError(gettext(
+                    'crm_dispatch.msg_appeal_reason_required',
+                    appeal=self.rec_name))
+
+    @classmethod
+    @ModelView.button_action('crm_dispatch.wizard_appeal_transfer')
+    def transfer(cls, appeals):
+        pass
+
+    @classmethod
+    def do_transfer(cls, appeals, support_line=None, operator=None,
+            comment=None):
+        "Hand the appeals to another line and/or operator"
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        if not support_line and not operator:
+            raise AppealError(gettext('crm_dispatch.msg_transfer_target'))
+        now = dt.datetime.now()
+        events = []
+        for appeal in appeals:
+            if appeal.state not in OPEN_STATES:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_appeal_not_open',
+                        appeal=appeal.rec_name))
+            old_line, old_operator = appeal.support_line, appeal.operator
+            if support_line:
+                appeal.support_line = support_line
+            if operator is not None:
+                appeal.operator = operator
+            elif support_line and old_operator and (
+                    support_line not in old_operator.crm_lines):
+                appeal.operator = None
+            if appeal.work_started:
+                appeal.labour_minutes = appeal._spent_minutes(now)
+                appeal.work_started = None
+            if comment:
+                appeal.operator_comment = '\n'.join(
+                    filter(None, [appeal.operator_comment, comment]))
+            events.append(Event.build(appeal, 'transferred',
+                    from_line=old_line, to_line=appeal.support_line,
+                    from_operator=old_operator, to_operator=appeal.operator,
+                    comment=comment))
+        cls.save(appeals)
+        Event.save(events)
+
+    @classmethod
+    @ModelView.button_action('crm_dispatch.wizard_appeal_close')
+    def close(cls, appeals):
+        pass
+
+    @classmethod
+    @Workflow.transition('resolved')
+    def do_close(cls, appeals, work_done, result=None, notify=None):
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        User = pool.get('res.user')
+        work_done = (work_done or '').strip()
+        if not work_done and result and result.text:
+            work_done = result.text.strip()
+        if not work_done:
+            raise AppealError(gettext('crm_dispatch.msg_work_done_required'))
+        now = dt.datetime.now()
+        user = Transaction().user
+        events = []
+        for appeal in appeals:
+            appeal._require_reason()
+            appeal.work_done = work_done
+            appeal.result = result
+            appeal.closed_date = now
+            appeal.closed_by = User(user) if user else None
+            appeal.labour_minutes = appeal._spent_minutes(now)
+            appeal.work_started = None
+            if not appeal.operator and user:
+                appeal.operator = User(user)
+            if notify is not None:
+                appeal.notify_on_close = notify
+            events.append(Event.build(appeal, 'closed', state='resolved',
+                    comment=work_done))
+        cls.save(appeals)
+        Event.save(events)
+        cls.notify_closed([a for a in appeals if a.notify_on_close])
+
+    @classmethod
+    def notify_closed(cls, appeals):
+        """Send the close notification by e-mail where the applicant left
+        an address; other channels are recorded for the operator's call."""
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        Email = pool.get('ir.email')
+        Event = pool.get('crm.appeal.event')
+        config_ = Configuration(1)
+        now = dt.datetime.now()
+        emails = []
+        events = []
+        for appeal in appeals:
+            address = appeal.contact_email or (
+                appeal.applicant.email if appeal.applicant else None)
+            if appeal.notify_channel != 'email' or not address:
+                events.append(Event.build(appeal, 'notify_pending',
+                        state='resolved',
+                        comment=appeal.notify_channel_string))
+                continue
+            params = {
+                'number': appeal.number,
+                'reason': appeal.reason.rec_name if appeal.reason else '',
+                'work_done': appeal.work_done or '',
+                'applicant': (appeal.applicant.rec_name
+                    if appeal.applicant else ''),
+                }
+            msg = EmailMessage()
+            msg['From'] = config.get('email', 'from')
+            msg['To'] = address
+            msg['Subject'] = config_.close_notification_subject.format(
+                **params)
+            body = config_.close_notification_text.format(**params)
+            msg.set_content(body)
+            send_message_transactional(msg)
+            emails.append(Email.from_message(
+                    msg, body=body, resource=appeal))
+            appeal.notified_date = now
+            events.append(Event.build(appeal, 'notified', state='resolved',
+                    comment=address))
+        Email.save(emails)
+        cls.save(appeals)
+        Event.save(events)
+
+    @classmethod
+    @ModelView.button_action('crm_dispatch.wizard_appeal_reject')
+    def reject(cls, appeals):
+        pass
+
+    @classmethod
+    @Workflow.transition('rejected')
+    def do_reject(cls, appeals, reason=None):
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        Event = pool.get('crm.appeal.event')
+        reason = (reason or '').strip()
+        if not reason and Configuration(1).reject_reason_required:
+            raise AppealError(gettext(
+                    'crm_dispatch.msg_reject_reason_required'))
+        now = dt.datetime.now()
+        events = []
+        for appeal in appeals:
+            appeal.reject_reason = reason or None
+            appeal.closed_date = now
+            appeal.labour_minutes = appeal._spent_minutes(now)
+            appeal.work_started = None
+            events.append(Event.build(appeal, 'rejected', state='rejected',
+                    comment=reason))
+        cls.save(appeals)
+        Event.save(events)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_work')
+    def reopen(cls, appeals):
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        now = dt.datetime.now()
+        events = []
+        for appeal in appeals:
+            appeal.closed_date = None
+            appeal.closed_by = None
+            appeal.work_started = now
+            events.append(Event.build(appeal, 'reopened', state='in_work'))
+        cls.save(appeals)
+        Event.save(events)
+
+    @classmethod
+    @ModelView.button_action('crm_dispatch.wizard_appeal_another')
+    def another_question(cls, appeals):
+        pass
+
+    def open_another(self, reason, work_done=AUTO_CLOSE_TEXT):
+        """Close this appeal as informed (when still open) and open a new
+        one for the same applicant, contacts and accounts."""
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        if self.state in OPEN_STATES:
+            if self.state == 'draft' and not self.reason:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_appeal_reason_required',
+                        appeal=self.rec_name))
+            self.do_close([self], work_done or AUTO_CLOSE_TEXT)
+        new, = self.copy([self], default={
+                'reason': reason.id,
+                'reason_group': reason.group.id,
+                'description': None,
+                'operator_comment': None,
+                'previous_appeal': self.id,
+                'operator': Transaction().user or None,
+                'notify_on_close': False,
+                })
+        Event.record([self], 'another', comment=new.number)
+        return new
+
+    @classmethod
+    @ModelView.button_action('crm_dispatch.wizard_appeal_rate')
+    def rate(cls, appeals):
+        pass
+
+    @classmethod
+    def do_rate(cls, appeals, rating, comment=None):
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        if rating not in range(1, 6):
+            raise AppealError(gettext('crm_dispatch.msg_rating_range'))
+        events = []
+        for appeal in appeals:
+            if appeal.state != 'resolved' or not appeal.applicant:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_rate_not_resolved',
+                        appeal=appeal.rec_name))
+            appeal.rating = rating
+            appeal.rating_comment = comment
+            events.append(Event.build(appeal, 'rated', comment=f'{rating}★'))
+        cls.save(appeals)
+        Event.save(events)
+
+
+class AppealAccount(ModelSQL):
+    "Appeal - personal account"
+    __name__ = 'crm.appeal-crm.account'
+    appeal = fields.Many2One(
+        'crm.appeal', "Appeal", required=True, ondelete='CASCADE')
+    account = fields.Many2One(
+        'crm.account', "Account", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.account, Index.Range())))
+
+
+class AppealEvent(ModelSQL, ModelView):
+    "Appeal event (Событие обращения)"
+    __name__ = 'crm.appeal.event'
+    __access__ = {'appeal'}
+    appeal = fields.Many2One(
+        'crm.appeal', "Appeal", required=True, ondelete='CASCADE',
+        readonly=True)
+    date = fields.DateTime("Date", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    kind = fields.Selection([
+            ('created', "Created"),
+            ('taken', "Taken into work"),
+            ('transferred', "Transferred"),
+            ('closed', "Closed"),
+            ('notified', "Applicant notified"),
+            ('notify_pending', "Notification to make"),
+            ('rejected', "Rejected"),
+            ('reopened', "Reopened"),
+            ('another', "Another question"),
+            ('rated', "Applicant rated"),
+            ], "Event", required=True, readonly=True)
+    state = fields.Selection(STATES, "State", readonly=True)
+    from_line = fields.Many2One(
+        'crm.support_line', "From Line", readonly=True)
+    to_line = fields.Many2One('crm.support_line', "To Line", readonly=True)
+    from_operator = fields.Many2One(
+        'res.user', "From Operator", readonly=True)
+    to_operator = fields.Many2One('res.user', "To Operator", readonly=True)
+    comment = fields.Text("Comment", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.appeal, Index.Range())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def build(cls, appeal, kind, state=None, **values):
+        "Return an unsaved event of the appeal, by the current user, now"
+        return cls(appeal=appeal, kind=kind, date=dt.datetime.now(),
+            user=Transaction().user or None, state=state or appeal.state,
+            **values)
+
+    @classmethod
+    def record(cls, appeals, kind, **values):
+        events = [cls.build(a, kind, **values) for a in appeals]
+        cls.save(events)
+        return events

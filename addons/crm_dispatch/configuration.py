@@ -1,0 +1,93 @@
+from trytond.model import (
+    ModelSingleton, ModelSQL, ModelView, MultiValueMixin, ValueMixin, fields)
+from trytond.modules.company.model import (
+    CompanyMultiValueMixin, CompanyValueMixin)
+from trytond.pool import Pool
+from trytond.pyson import Eval, Id
+
+
+class Configuration(
+        ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
+    "Appeals settings (Настройки обращений)"
+    __name__ = 'crm.configuration'
+    _history = True
+
+    appeal_sequence = fields.MultiValue(fields.Many2One(
+            'ir.sequence', "Appeal Sequence", required=True,
+            domain=[
+                ('company', 'in', [Eval('context', {}).get('company', -1),
+                        None]),
+                ('sequence_type', '=',
+                    Id('crm_dispatch', 'sequence_type_appeal')),
+                ]))
+    reject_reason_required = fields.Boolean(
+        "Rejection Reason Is Mandatory",
+        help="Operators must give a reason when they reject an appeal.")
+    close_notification_subject = fields.Char("Close Notification Subject")
+    close_notification_text = fields.Text(
+        "Close Notification Text",
+        help="Sent to the applicant when an appeal is closed.\n"
+        "Placeholders: {number}, {reason}, {work_done}, {applicant}.")
+    public_contact_threshold = fields.Integer(
+        "Public Contact Threshold", required=True,
+        help="A phone or e-mail shared by more applicants than this "
+        "is put on the review list of public contacts.")
+    default_deadline_hours = fields.Integer(
+        "Default Deadline (hours)", required=True,
+        help="Used when the reason has no deadline for the source.")
+
+    @classmethod
+    def multivalue_model(cls, field):
+        pool = Pool()
+        if field == 'appeal_sequence':
+            return pool.get('crm.configuration.sequence')
+        return super().multivalue_model(field)
+
+    @classmethod
+    def default_appeal_sequence(cls, **pattern):
+        return cls.multivalue_model(
+            'appeal_sequence').default_appeal_sequence()
+
+    @classmethod
+    def default_reject_reason_required(cls):
+        return True
+
+    @classmethod
+    def default_close_notification_subject(cls):
+        return "Обращение {number} закрыто"
+
+    @classmethod
+    def default_close_notification_text(cls):
+        return ("Здравствуйте, {applicant}!\n\n"
+            "Ваше обращение № {number} ({reason}) закрыто.\n"
+            "Выполненные работы: {work_done}\n\n"
+            "Спасибо, что обратились к нам.")
+
+    @classmethod
+    def default_public_contact_threshold(cls):
+        return 5
+
+    @classmethod
+    def default_default_deadline_hours(cls):
+        return 72
+
+
+class ConfigurationSequence(ModelSQL, CompanyValueMixin):
+    "Appeals settings: number sequence per organisation"
+    __name__ = 'crm.configuration.sequence'
+    appeal_sequence = fields.Many2One(
+        'ir.sequence', "Appeal Sequence", required=True,
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ('sequence_type', '=',
+                Id('crm_dispatch', 'sequence_type_appeal')),
+            ])
+
+    @classmethod
+    def default_appeal_sequence(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id('crm_dispatch', 'sequence_appeal')
+        except KeyError:
+            return None
