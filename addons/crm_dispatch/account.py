@@ -9,6 +9,7 @@ from .address import default_company
 class Account(DeactivableMixin, ModelSQL, ModelView):
     "Personal account (Лицевой счёт)"
     __name__ = 'crm.account'
+    __string__ = "Personal account"
     _history = True
     _rec_name = 'number'
     number = fields.Char("Number", required=True)
@@ -75,6 +76,7 @@ class Account(DeactivableMixin, ModelSQL, ModelView):
 class AccountParty(ModelSQL):
     "Account linked to an applicant"
     __name__ = 'crm.account-party.party'
+    __string__ = "Account linked to an applicant"
     account = fields.Many2One(
         'crm.account', "Account", required=True, ondelete='CASCADE')
     party = fields.Many2One(

@@ -13,6 +13,7 @@ def default_company():
 class District(DeactivableMixin, ModelSQL, ModelView):
     "District (Район)"
     __name__ = 'crm.district'
+    __string__ = "District"
     _history = True
     name = fields.Char("Name", required=True)
     company = fields.Many2One(
@@ -29,6 +30,7 @@ class District(DeactivableMixin, ModelSQL, ModelView):
 class Building(DeactivableMixin, ModelSQL, ModelView):
     "Building (Дом)"
     __name__ = 'crm.building'
+    __string__ = "Building"
     _history = True
     company = fields.Many2One(
         'company.company', "Organisation", required=True, ondelete='CASCADE')
@@ -78,6 +80,7 @@ class Building(DeactivableMixin, ModelSQL, ModelView):
 class Premise(ModelSQL, ModelView):
     "Premise (Помещение)"
     __name__ = 'crm.premise'
+    __string__ = "Premise"
     _history = True
     building = fields.Many2One(
         'crm.building', "Building", required=True, ondelete='CASCADE')

@@ -32,6 +32,7 @@ _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 class Appeal(Workflow, ModelSQL, ModelView):
     "Appeal (Обращение)"
     __name__ = 'crm.appeal'
+    __string__ = "Appeal"
     _history = True
     _rec_name = 'number'
 
@@ -60,15 +61,17 @@ class Appeal(Workflow, ModelSQL, ModelView):
         'on_change_with_applicant_rating')
     reason_group = fields.Many2One(
         'crm.appeal.reason.group', "Reason Group", ondelete='RESTRICT',
-        domain=[('reasons.usable', '=', True)],
+        search_context={'crm_usable_only': True},
         states=_readonly_closed)
     reason = fields.Many2One(
         'crm.appeal.reason', "Reason", ondelete='RESTRICT',
         domain=[
             If(Bool(Eval('reason_group')),
                 ('group', '=', Eval('reason_group', -1)), ()),
-            ('usable', '=', True),
             ],
+        # Pickers offer only the reasons of the operator's line tags;
+        # saving another one is refused in preprocess_values.
+        search_context={'crm_usable_only': True},
         states={
             'readonly': ~Eval('state').in_(OPEN_STATES),
             'required': Eval('state').in_(['in_work', 'resolved']),
@@ -701,6 +704,7 @@ class Appeal(Workflow, ModelSQL, ModelView):
 class AppealAccount(ModelSQL):
     "Appeal - personal account"
     __name__ = 'crm.appeal-crm.account'
+    __string__ = "Appeal - personal account"
     appeal = fields.Many2One(
         'crm.appeal', "Appeal", required=True, ondelete='CASCADE')
     account = fields.Many2One(
@@ -716,6 +720,7 @@ class AppealAccount(ModelSQL):
 class AppealEvent(ModelSQL, ModelView):
     "Appeal event (Событие обращения)"
     __name__ = 'crm.appeal.event'
+    __string__ = "Appeal event"
     __access__ = {'appeal'}
     appeal = fields.Many2One(
         'crm.appeal', "Appeal", required=True, ondelete='CASCADE',

@@ -29,6 +29,7 @@ class AppealWizardMixin:
 class TransferStart(ModelView):
     "Transfer appeals"
     __name__ = 'crm.appeal.transfer.start'
+    __string__ = "Transfer appeals"
     support_line = fields.Many2One('crm.support_line', "Support Line")
     operator = fields.Many2One('res.user', "Operator",
         domain=[If(Bool(Eval('support_line')),
@@ -46,6 +47,7 @@ class TransferStart(ModelView):
 class Transfer(AppealWizardMixin, Wizard):
     "Transfer appeals to a line and/or operator"
     __name__ = 'crm.appeal.transfer'
+    __string__ = "Transfer appeals to a line and/or operator"
     start = StateView('crm.appeal.transfer.start',
         'crm_dispatch.appeal_transfer_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -74,6 +76,7 @@ class Transfer(AppealWizardMixin, Wizard):
 class CloseStart(ModelView):
     "Close appeals"
     __name__ = 'crm.appeal.close.start'
+    __string__ = "Close appeals"
     result = fields.Many2One('crm.appeal.result', "Result",
         help="A template; its text fills «work done».")
     work_done = fields.Text("Work Done")
@@ -90,6 +93,7 @@ class CloseStart(ModelView):
 class Close(AppealWizardMixin, Wizard):
     "Close appeals with the work done"
     __name__ = 'crm.appeal.close'
+    __string__ = "Close appeals with the work done"
     start = StateView('crm.appeal.close.start',
         'crm_dispatch.appeal_close_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -101,7 +105,7 @@ class Close(AppealWizardMixin, Wizard):
         self.check_records()
         values = {'count': len(self.records)}
         if len(self.records) == 1:
-            values['notify'] = self.records[0].notify_on_close
+            values['notify'] = bool(self.records[0].notify_on_close)
         return values
 
     def transition_close(self):
@@ -114,6 +118,7 @@ class Close(AppealWizardMixin, Wizard):
 class RejectStart(ModelView):
     "Reject appeals"
     __name__ = 'crm.appeal.reject.start'
+    __string__ = "Reject appeals"
     reason = fields.Text("Rejection Reason")
     reason_required = fields.Boolean("Reason Required", readonly=True)
 
@@ -121,6 +126,7 @@ class RejectStart(ModelView):
 class Reject(AppealWizardMixin, Wizard):
     "Reject appeals"
     __name__ = 'crm.appeal.reject'
+    __string__ = "Reject appeals"
     start = StateView('crm.appeal.reject.start',
         'crm_dispatch.appeal_reject_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -142,18 +148,19 @@ class Reject(AppealWizardMixin, Wizard):
 class AnotherQuestionStart(ModelView):
     "Another question"
     __name__ = 'crm.appeal.another.start'
+    __string__ = "Another question"
     work_done = fields.Text("Work Done on This Appeal",
         states={'invisible': ~Eval('close_current')})
     close_current = fields.Boolean("Close This Appeal", readonly=True)
     reason_group = fields.Many2One(
         'crm.appeal.reason.group', "Reason Group",
-        domain=[('reasons.usable', '=', True)])
+        search_context={'crm_usable_only': True})
     reason = fields.Many2One('crm.appeal.reason', "Reason", required=True,
         domain=[
             If(Bool(Eval('reason_group')),
                 ('group', '=', Eval('reason_group', -1)), ()),
-            ('usable', '=', True),
-            ])
+            ],
+        search_context={'crm_usable_only': True})
 
     @fields.depends('reason', 'reason_group')
     def on_change_reason(self):
@@ -197,6 +204,7 @@ class AnotherQuestion(AppealWizardMixin, Wizard):
 class RateStart(ModelView):
     "Rate the applicant"
     __name__ = 'crm.appeal.rate.start'
+    __string__ = "Rate the applicant"
     rating = fields.Selection([
             ('1', "★"),
             ('2', "★★"),
@@ -210,6 +218,7 @@ class RateStart(ModelView):
 class Rate(AppealWizardMixin, Wizard):
     "Rate the applicant after the appeal is closed"
     __name__ = 'crm.appeal.rate'
+    __string__ = "Rate the applicant after the appeal is closed"
     start = StateView('crm.appeal.rate.start',
         'crm_dispatch.appeal_rate_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -230,12 +239,14 @@ class Rate(AppealWizardMixin, Wizard):
 class PublicMarkStart(ModelView):
     "Mark contact as public"
     __name__ = 'crm.contact.public.mark.start'
+    __string__ = "Mark contact as public"
     comment = fields.Text("Comment", required=True)
 
 
 class PublicMark(Wizard):
     "Mark a contact as public"
     __name__ = 'crm.contact.public.mark'
+    __string__ = "Mark a contact as public"
     start = StateView('crm.contact.public.mark.start',
         'crm_dispatch.public_mark_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -246,3 +257,15 @@ class PublicMark(Wizard):
     def transition_mark(self):
         self.model.mark_public(self.records, self.start.comment)
         return 'end'
+
+
+class MassClose(Close):
+    "Close the selected appeals at once (supervisors)"
+    __name__ = 'crm.appeal.mass_close'
+    __string__ = "Close the selected appeals at once"
+
+
+class MassTransfer(Transfer):
+    "Transfer the selected appeals at once (supervisors)"
+    __name__ = 'crm.appeal.mass_transfer'
+    __string__ = "Transfer the selected appeals at once"

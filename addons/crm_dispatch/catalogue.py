@@ -33,6 +33,7 @@ class Source(
         CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "Appeal source (Источник обращения)"
     __name__ = 'crm.appeal.source'
+    __string__ = "Appeal source"
     _history = True
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
@@ -51,6 +52,7 @@ class Source(
 class Tag(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Tag (Тег)"
     __name__ = 'crm.tag'
+    __string__ = "Tag"
     _history = True
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
@@ -68,6 +70,7 @@ class Tag(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
 class SupportLine(DeactivableMixin, ModelSQL, ModelView):
     "Support line (Линия поддержки)"
     __name__ = 'crm.support_line'
+    __string__ = "Support line"
     _history = True
     number = fields.Integer("Number", required=True)
     name = fields.Char("Name", required=True)
@@ -128,6 +131,7 @@ class SupportLine(DeactivableMixin, ModelSQL, ModelView):
 class SupportLineUser(ModelSQL):
     "Support line member"
     __name__ = 'crm.support_line-res.user'
+    __string__ = "Support line member"
     line = fields.Many2One(
         'crm.support_line', "Line", required=True, ondelete='CASCADE')
     user = fields.Many2One(
@@ -151,6 +155,7 @@ class SupportLineUser(ModelSQL):
 class SupportLineTag(ModelSQL):
     "Support line tag"
     __name__ = 'crm.support_line-crm.tag'
+    __string__ = "Support line tag"
     line = fields.Many2One(
         'crm.support_line', "Line", required=True, ondelete='CASCADE')
     tag = fields.Many2One('crm.tag', "Tag", required=True, ondelete='CASCADE')
@@ -159,6 +164,7 @@ class SupportLineTag(ModelSQL):
 class ReasonGroup(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Appeal reason group (Группа причин обращения)"
     __name__ = 'crm.appeal.reason.group'
+    __string__ = "Appeal reason group"
     _history = True
     name = fields.Char("Name", required=True)
     code = fields.Char("Code", required=True)
@@ -171,10 +177,17 @@ class ReasonGroup(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
         super().__setup__()
         cls._order.insert(0, ('name', 'ASC'))
 
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        if Transaction().context.get('crm_usable_only'):
+            domain = [domain, ('reasons.usable', '=', True)]
+        return super().search(domain, *args, **kwargs)
+
 
 class Reason(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
     "Appeal reason (Причина обращения)"
     __name__ = 'crm.appeal.reason'
+    __string__ = "Appeal reason"
     _history = True
     group = fields.Many2One(
         'crm.appeal.reason.group', "Group", required=True, ondelete='RESTRICT')
@@ -204,6 +217,12 @@ class Reason(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return self.name
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        if Transaction().context.get('crm_usable_only'):
+            domain = [domain, ('usable', '=', True)]
+        return super().search(domain, *args, **kwargs)
 
     def deadline_hours(self, source):
         "Hours allowed to process an appeal of this reason from source"
@@ -251,6 +270,7 @@ class Reason(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
 class ReasonTag(ModelSQL):
     "Reason tag"
     __name__ = 'crm.appeal.reason-crm.tag'
+    __string__ = "Reason tag"
     reason = fields.Many2One(
         'crm.appeal.reason', "Reason", required=True, ondelete='CASCADE')
     tag = fields.Many2One('crm.tag', "Tag", required=True, ondelete='CASCADE')
@@ -259,6 +279,7 @@ class ReasonTag(ModelSQL):
 class ReasonDeadline(ModelSQL, ModelView):
     "Processing deadline of a reason for a source (Срок отработки)"
     __name__ = 'crm.appeal.reason.deadline'
+    __string__ = "Processing deadline of a reason for a source"
     _history = True
     reason = fields.Many2One(
         'crm.appeal.reason', "Reason", required=True, ondelete='CASCADE')
@@ -280,6 +301,7 @@ class ReasonDeadline(ModelSQL, ModelView):
 class Result(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "Processing result template (Шаблон результата обработки)"
     __name__ = 'crm.appeal.result'
+    __string__ = "Processing result template"
     _history = True
     name = fields.Char("Name", required=True)
     text = fields.Text("Work Done Text",

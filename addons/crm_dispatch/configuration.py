@@ -10,6 +10,7 @@ class Configuration(
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
     "Appeals settings (Настройки обращений)"
     __name__ = 'crm.configuration'
+    __string__ = "Appeals settings"
     _history = True
 
     appeal_sequence = fields.MultiValue(fields.Many2One(
@@ -75,6 +76,7 @@ class Configuration(
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):
     "Appeals settings: number sequence per organisation"
     __name__ = 'crm.configuration.sequence'
+    __string__ = "Appeals settings: number sequence per organisation"
     appeal_sequence = fields.Many2One(
         'ir.sequence', "Appeal Sequence", required=True,
         domain=[

@@ -144,6 +144,7 @@ class ContactMechanism(metaclass=PoolMeta):
 class PublicContact(Workflow, ModelSQL, ModelView):
     "Public contact review (Общественный контакт)"
     __name__ = 'crm.contact.public'
+    __string__ = "Public contact review"
     _transition_state = 'status'
     _history = True
     type = fields.Selection([
