@@ -1,5 +1,15 @@
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+import re
+
+from trytond.exceptions import UserError
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.crm_dispatch.party import normalize_phone
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+CYRILLIC = re.compile('[а-яА-ЯёЁ]')
 
 
 class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
@@ -13,6 +23,151 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
             ('crm.support_line', 'company'),
             ('crm.appeal.result', 'company'),
             }
+
+    def _russian(self):
+        "Load the Russian translations and make it the user's language"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        ru, = Lang.search([('code', '=', 'ru')])
+        Lang.write([ru], {'translatable': True})
+        Lang.load_translations([ru])
+
+    def _catalogue(self, company):
+        pool = Pool()
+        Source = pool.get('crm.appeal.source')
+        Group = pool.get('crm.appeal.reason.group')
+        Reason = pool.get('crm.appeal.reason')
+        phone, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
+        group, = Group.create([{'name': 'Ремонт'}])
+        reason, = Reason.create([{
+                    'group': group.id, 'name': 'Протечка',
+                    'default_hours': 24}])
+        return phone, reason
+
+    def test_normalize_phone(self):
+        "Russian phones typed in any usual form are normalised"
+        for typed in ['89020077998', '+7 902 007-79-98', '8 (902) 007 79 98',
+                '7-902-007-79-98']:
+            with self.subTest(typed=typed):
+                self.assertEqual(normalize_phone(typed), '+79020077998')
+        for typed in ['12-34', 'abc', '8902', '']:
+            with self.subTest(typed=typed):
+                self.assertIsNone(normalize_phone(typed))
+
+    @with_transaction()
+    def test_malformed_phone_russian_error(self):
+        "A malformed phone gives a Russian error and creates nothing"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        self._russian()
+        company = create_company()
+        with set_company(company), Transaction().set_context(language='ru'):
+            phone, reason = self._catalogue(company)
+            with self.assertRaises(UserError) as cm:
+                Appeal.create([{
+                            'source': phone.id, 'reason': reason.id,
+                            'contact_phone': '12-34'}])
+            self.assertRegex(cm.exception.message, CYRILLIC)
+            self.assertIn('12-34', cm.exception.message)
+            self.assertEqual(Appeal.search([], count=True), 0)
+
+    @with_transaction()
+    def test_close_without_work_done_russian_error(self):
+        "Closing without work done gives a Russian error, nothing changes"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        self._russian()
+        company = create_company()
+        with set_company(company), Transaction().set_context(language='ru'):
+            phone, reason = self._catalogue(company)
+            appeal, = Appeal.create([{
+                        'source': phone.id, 'reason': reason.id}])
+            Appeal.take([appeal])
+            with self.assertRaises(UserError) as cm:
+                Appeal.do_close([appeal], '   ')
+            self.assertRegex(cm.exception.message, CYRILLIC)
+            appeal = Appeal(appeal.id)
+            self.assertEqual(appeal.state, 'in_work')
+            self.assertIsNone(appeal.closed_date)
+            self.assertIsNone(appeal.work_done)
+
+    @with_transaction()
+    def test_reject_reason_mandatory_setting(self):
+        "The rejection reason is required only when the setting says so"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Configuration = pool.get('crm.configuration')
+        self._russian()
+        company = create_company()
+        with set_company(company), Transaction().set_context(language='ru'):
+            phone, reason = self._catalogue(company)
+            appeal, = Appeal.create([{'source': phone.id}])
+            with self.assertRaises(UserError) as cm:
+                Appeal.do_reject([appeal], '')
+            self.assertRegex(cm.exception.message, CYRILLIC)
+            self.assertEqual(Appeal(appeal.id).state, 'draft')
+
+            Configuration.write(
+                [Configuration(1)], {'reject_reason_required': False})
+            Appeal.do_reject([appeal], '')
+            self.assertEqual(Appeal(appeal.id).state, 'rejected')
+
+    @with_transaction()
+    def test_numbers_per_organisation(self):
+        "Each organisation numbers its appeals with its own sequence"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Sequence = pool.get('ir.sequence')
+        ModelData = pool.get('ir.model.data')
+        company1 = create_company(name='УК Север')
+        company2 = create_company(name='УК Юг')
+        sequence_type = ModelData.get_id('crm_dispatch', 'sequence_type_appeal')
+        ConfigurationSequence = pool.get('crm.configuration.sequence')
+        for company, prefix in [(company1, 'С-'), (company2, 'Ю-')]:
+            sequence, = Sequence.create([{
+                        'name': company.rec_name, 'prefix': prefix,
+                        'sequence_type': sequence_type,
+                        'company': company.id}])
+            ConfigurationSequence.create([{
+                        'company': company.id,
+                        'appeal_sequence': sequence.id}])
+        numbers = []
+        for company in [company1, company2, company1]:
+            with set_company(company):
+                if not numbers:
+                    phone, reason = self._catalogue(company)
+                appeal, = Appeal.create([{'source': phone.id}])
+                numbers.append(appeal.number)
+        self.assertEqual(numbers, ['С-1', 'Ю-1', 'С-2'])
+
+    @with_transaction()
+    def test_deadline_follows_reason_and_source(self):
+        "Deadline is received + hours of the reason for the source"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Source = pool.get('crm.appeal.source')
+        Deadline = pool.get('crm.appeal.reason.deadline')
+        company = create_company()
+        with set_company(company):
+            phone, reason = self._catalogue(company)
+            portal, = Source.create([{'name': 'Портал', 'code': 'portal'}])
+            Deadline.create([{
+                        'reason': reason.id, 'source': portal.id,
+                        'hours': 48}])
+            received = dt.datetime(2026, 11, 2, 9, 0)
+            by_phone, by_portal, no_reason = Appeal.create([
+                    {'source': phone.id, 'reason': reason.id,
+                        'received_date': received},
+                    {'source': portal.id, 'reason': reason.id,
+                        'received_date': received},
+                    {'source': phone.id, 'received_date': received},
+                    ])
+            self.assertEqual(by_phone.deadline, received + dt.timedelta(
+                    hours=24))
+            self.assertEqual(by_portal.deadline, received + dt.timedelta(
+                    hours=48))
+            self.assertIsNone(no_reason.deadline)
+            self.assertTrue(by_phone.overdue)
 
 
 del ModuleTestCase
