@@ -25,6 +25,11 @@ STATES = [
     ('rejected', "Rejected"),
     ]
 OPEN_STATES = ['draft', 'in_work']
+NOTIFY_CHANNELS = [
+    ('phone', "By Phone"),
+    ('email', "By E-Mail"),
+    ('sms', "By SMS"),
+    ]
 AUTO_CLOSE_TEXT = "Проинформирован. Закрыто автоматически"
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
@@ -93,17 +98,12 @@ class Appeal(Workflow, ModelSQL, ModelView):
         states=_readonly_closed)
     notify_on_close = fields.Boolean(
         "Notify on Close", states=_readonly_closed)
-    notify_channel = fields.Selection([
-            ('phone', "By Phone"),
-            ('email', "By E-Mail"),
-            ('sms', "By SMS"),
-            ], "Notification Channel",
+    notify_channel = fields.Selection(NOTIFY_CHANNELS, "Notification Channel",
         states={
             'invisible': ~Eval('notify_on_close'),
             'required': Bool(Eval('notify_on_close')),
             'readonly': ~Eval('state').in_(OPEN_STATES),
             })
-    notify_channel_string = notify_channel.translated('notify_channel')
     notified_date = fields.DateTime("Notified", readonly=True)
     support_line = fields.Many2One(
         'crm.support_line', "Support Line", ondelete='RESTRICT',
@@ -142,11 +142,12 @@ class Appeal(Workflow, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.update({
-                # The operator queue: line + state, ordered by deadline
+                # The operator queue: open appeals of a line by deadline;
+                # partial so that the scan returns rows in deadline order
                 Index(t,
                     (t.support_line, Index.Range()),
-                    (t.state, Index.Equality()),
-                    (t.deadline, Index.Range(order='ASC'))),
+                    (t.deadline, Index.Range(order='ASC')),
+                    where=t.state.in_(OPEN_STATES)),
                 Index(t,
                     (t.state, Index.Equality()),
                     (t.deadline, Index.Range(order='ASC')),
@@ -397,10 +398,23 @@ class Appeal(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Reason = pool.get('crm.appeal.reason')
+        Source = pool.get('crm.appeal.source')
         values = super().preprocess_values(mode, values)
         cls._clean_contacts(values)
         if 'reason' in values:
             cls._check_reason_allowed(values['reason'])
+        if mode == 'create':
+            # The deadline goes into the INSERT: computing it afterwards
+            # would cost an UPDATE and a second history row per appeal
+            values.setdefault('received_date', cls.default_received_date())
+            if values.get('reason') and values.get('source'):
+                appeal = cls(
+                    reason=Reason(values['reason']),
+                    source=Source(values['source']),
+                    received_date=values['received_date'])
+                values['deadline'] = appeal.compute_deadline()
         return values
 
     @classmethod
@@ -579,8 +593,7 @@ class Appeal(Workflow, ModelSQL, ModelView):
                 appeal.applicant.email if appeal.applicant else None)
             if appeal.notify_channel != 'email' or not address:
                 events.append(Event.build(appeal, 'notify_pending',
-                        state='resolved',
-                        comment=appeal.notify_channel_string))
+                        state='resolved', channel=appeal.notify_channel))
                 continue
             params = {
                 'number': appeal.number,
@@ -746,6 +759,8 @@ class AppealEvent(ModelSQL, ModelView):
     from_operator = fields.Many2One(
         'res.user', "From Operator", readonly=True)
     to_operator = fields.Many2One('res.user', "To Operator", readonly=True)
+    channel = fields.Selection(
+        [(None, "")] + NOTIFY_CHANNELS, "Channel", readonly=True)
     comment = fields.Text("Comment", readonly=True)
 
     @classmethod
