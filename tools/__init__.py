@@ -1,0 +1,1 @@
+"Helper tools of the appeals CRM: demo-data generator and benchmark."
