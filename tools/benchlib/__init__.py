@@ -1,0 +1,15 @@
+"""The benchmark of the appeals CRM on PostgreSQL (run it as tools/bench.py).
+
+    database.py  the throw-away database, module activation, user context,
+                 root cursor
+    create.py    (a) creating appeals: ORM versus raw INSERT
+    queue.py     (b) the operator queue: ORM versus hand-written SQL
+    report.py    printing: lines, tables, percentiles
+    cli.py       main(): the command line and the run
+"""
+try:
+    from .. import demogen
+except ImportError:  # tools/bench.py run as a script: tools/ is sys.path[0]
+    import demogen
+
+__all__ = ['demogen']

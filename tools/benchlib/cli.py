@@ -1,0 +1,86 @@
+"""First performance figures of the appeals CRM, measured on PostgreSQL.
+
+The command line and the run of tools/bench.py (described there).
+"""
+import argparse
+import datetime as dt
+import logging
+import os
+import platform
+import sys
+import time
+
+from . import demogen
+from .create import bench_create, report_create
+from .database import activate, create_database, drop_database
+from .queue import bench_queue, bulk_load, report_load, report_queue
+from .report import out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--database', default=os.environ.get(
+            'BENCH_DB', 'crm_bench'))
+    parser.add_argument('-n', '--appeals', type=int, default=int(
+            os.environ.get('BENCH_APPEALS', 2000)),
+        help="appeals created in (a) (default 2000)")
+    parser.add_argument('--batch', type=int, default=int(
+            os.environ.get('BENCH_BATCH', 50)),
+        help="appeals per request/transaction in (a) (default 50)")
+    parser.add_argument('--queue-rows', type=int, default=int(
+            os.environ.get('BENCH_QUEUE_ROWS', 100000)),
+        help="appeals in the table for (b) (default 100000)")
+    parser.add_argument('--repeat', type=int, default=int(
+            os.environ.get('BENCH_REPEAT', 100)),
+        help="timed runs of each query in (b) (default 100, at least 50)")
+    parser.add_argument('--seed', type=int, default=7)
+    parser.add_argument('--keep', action='store_true',
+        help="keep the database afterwards")
+    options = parser.parse_args(argv)
+    options.repeat = max(options.repeat, 50)
+
+    uri = os.environ.get('TRYTOND_DATABASE_URI', '')
+    if not uri.startswith(('postgresql', 'postgres')):
+        sys.exit("bench: set TRYTOND_DATABASE_URI=postgresql://… "
+            "(figures are measured on PostgreSQL only)")
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger('trytond').setLevel(logging.WARNING)
+
+    from trytond import __version__ as trytond_version
+    started = time.perf_counter()
+    name = options.database
+    server = create_database(uri, name)
+    out(f"CRM обращений — benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}")
+    out(f"  PostgreSQL {server}, trytond {trytond_version}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} CPU, "
+        f"database {name}")
+    try:
+        t0 = time.perf_counter()
+        pool = activate(name)
+        out(f"  crm_dispatch activated in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        summary = demogen.generate(name, None, dict(demogen.SMALL,
+                buildings=6, premises=120, applicants=40, appeals=100),
+            seed=options.seed, progress=False)
+        out(f"  demo catalogue loaded in {time.perf_counter() - t0:.1f} s "
+            f"({summary['reasons']} reasons, {summary['accounts']} accounts, "
+            f"{summary['appeals']} appeals)")
+        out()
+
+        report_create(bench_create(pool, name, options.appeals,
+                options.seed, options.batch))
+        out()
+
+        t0 = time.perf_counter()
+        load = bulk_load(pool, name, options.queue_rows, options.seed)
+        report_load(load, time.perf_counter() - t0)
+        report_queue(bench_queue(pool, name, options.repeat, load['line']))
+        out()
+        out(f"Total bench time {time.perf_counter() - started:.0f} s.")
+    finally:
+        if not options.keep:
+            try:
+                drop_database(uri, name)
+            except Exception as exc:
+                out(f"(could not drop database {name}: {exc})")
+    return 0
