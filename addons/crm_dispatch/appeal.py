@@ -59,6 +59,7 @@ class Appeal(Workflow, ModelSQL, ModelView):
     matching_applicants = fields.Function(fields.Many2Many(
             'party.party', None, None, "Matching Applicants",
             context={'company': Eval('company', -1)},
+            states={'invisible': ~Eval('matching_applicants')},
             help="Applicants with the phone or e-mail typed above."),
         'on_change_with_matching_applicants')
     applicant_rating = fields.Function(
@@ -207,6 +208,7 @@ class Appeal(Workflow, ModelSQL, ModelView):
     @classmethod
     def view_attributes(cls):
         return super().view_attributes() + [
+
             ('/tree', 'visual', If(Eval('overdue', False), 'danger',
                     If(Eval('state') == 'resolved', 'success',
                         If(Eval('state') == 'rejected', 'muted',

@@ -1,0 +1,140 @@
+# Appeals CRM (CRM обращений) on Tryton 8.0 — developer entry points.
+#
+#   make run    build what is missing (venv, web client, demo database) and serve
+#               http://127.0.0.1:8000/
+#   make test   the whole test suite on SQLite
+#
+# Other targets: venv web db demo test-pg bench conf clean help
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT     := $(CURDIR)
+PYTHON   ?= python3.11
+VENV     := $(ROOT)/.venv
+VPY      := $(VENV)/bin/python
+VBIN     := $(VENV)/bin
+VAR      := $(ROOT)/var
+CONF     := $(VAR)/trytond.conf
+DB_DIR   := $(VAR)/db
+DB       ?= crm
+# Modules activated in the demo database (their dependencies come along)
+MODULES  ?= crm_dispatch
+DEMO_PASSWORD := demo1234
+PYTEST_ARGS ?=
+
+# Every addon that can be pip-installed (pyproject.toml declares its entry point)
+ADDONS   := $(patsubst %/pyproject.toml,%,$(wildcard addons/*/pyproject.toml))
+VENV_STAMP := $(VENV)/.crm-installed
+WEB_STAMP  := web/node_modules/.crm-installed
+SAO        := web/node_modules/tryton-sao
+
+export PATH := $(VBIN):$(PATH)
+# No interactive prompts from trytond-admin (admin password) anywhere
+export TRYTONPASSFILE := $(VAR)/adminpass
+
+.PHONY: help venv web conf db demo run test test-pg bench clean
+
+help:
+	@echo "make run      - start the CRM with demo data on http://127.0.0.1:8000/"
+	@echo "make test     - run the whole test suite on SQLite"
+	@echo "make test-pg  - run the whole test suite on a throw-away PostgreSQL cluster"
+	@echo "make bench    - run tools/bench.py on a throw-away PostgreSQL cluster"
+	@echo "make demo     - rebuild the demo database var/db/$(DB).sqlite"
+	@echo "make venv web conf db clean"
+
+# --- Python environment --------------------------------------------------------
+# Re-installs when requirements.txt, an addon's pyproject.toml or the set of
+# addons (mtime of addons/) changes; otherwise instant.
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): requirements.txt $(wildcard addons/*/pyproject.toml) $(wildcard addons)
+	@test -x $(VPY) || { echo ">> creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(VPY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@set -e; for addon in $(ADDONS); do \
+	    echo ">> pip install -e $$addon"; \
+	    $(VPY) -m pip install --disable-pip-version-check -q -e $$addon; \
+	done
+	@touch $@
+
+# --- Web client (sao) ----------------------------------------------------------
+web: $(WEB_STAMP) $(SAO)/node_modules
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --legacy-peer-deps --omit=dev --no-audit --no-fund
+	@touch $@
+
+# sao's index.html loads node_modules/<dep>/... relative to its own folder
+$(SAO)/node_modules: $(WEB_STAMP)
+	ln -sfn .. $@
+
+# --- Configuration -------------------------------------------------------------
+# trytond resolves relative paths against its working directory: render
+# config/trytond.conf with absolute paths into var/trytond.conf.
+conf: $(CONF) $(TRYTONPASSFILE)
+
+$(CONF): config/trytond.conf
+	@mkdir -p $(DB_DIR)
+	sed -e 's#^path = var/db#path = $(DB_DIR)#' \
+	    -e 's#^root = web/#root = $(ROOT)/web/#' $< > $@.tmp
+	@mv $@.tmp $@
+
+$(TRYTONPASSFILE):
+	@mkdir -p $(VAR)
+	@umask 077; echo '$(DEMO_PASSWORD)' > $@
+
+# --- Demo database -------------------------------------------------------------
+db: venv conf
+	@if [ -f $(DB_DIR)/$(DB).sqlite ]; then \
+	    echo ">> using existing database $(DB_DIR)/$(DB).sqlite (make demo rebuilds it)"; \
+	else \
+	    scripts/build-db.sh $(CONF) $(DB) $(MODULES); \
+	fi
+
+demo: venv conf
+	scripts/build-db.sh $(CONF) $(DB) $(MODULES)
+
+# --- Run -----------------------------------------------------------------------
+run: venv web db
+	@echo
+	@echo "  CRM обращений / Appeals CRM:  http://127.0.0.1:8000/   (database: $(DB))"
+	@echo "  Logins (password $(DEMO_PASSWORD) for all):"
+	@echo "    admin       - administrator"
+	@echo "    supervisor  - supervisor of the operators"
+	@echo "    operator1   - operator"
+	@echo "    operator2   - operator"
+	@echo "    executor1   - executor (work orders)"
+	@echo "  Stop with Ctrl+C."
+	@echo
+	exec $(VBIN)/trytond -c $(CONF) --logconf config/logging.conf -d $(DB)
+
+# --- Tests ---------------------------------------------------------------------
+# DB_CACHE keeps one copy of each activated module set for the run (Tryton's
+# test_tryton restores it instead of activating again); it is emptied first so
+# that changed modules are never served from an old cache.
+test: venv web
+	@rm -rf $(VAR)/test-cache/sqlite && mkdir -p $(VAR)/test-cache/sqlite test-output
+	env DB_NAME=:memory: TRYTOND_DATABASE_URI=sqlite:// TEST_NETWORK=0 \
+	    DB_CACHE=$(VAR)/test-cache/sqlite \
+	    $(VBIN)/pytest addons tests -q -rfEs $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL; the cluster is created and removed by pg.sh.
+# DB_CACHE=postgresql:// keeps the activated databases as templates in that cluster.
+test-pg: venv web
+	@mkdir -p test-output
+	scripts/pg.sh run -- env DB_NAME=test_crm DB_CACHE=postgresql:// TEST_NETWORK=0 \
+	    $(VBIN)/pytest addons tests -q -rfEs $(PYTEST_ARGS)
+
+# Benchmarks run on PostgreSQL with durable settings (fsync on).
+bench: venv
+	PG_DURABLE=1 scripts/pg.sh run -- env BENCH_DB=bench \
+	    $(VPY) tools/bench.py
+
+# Keeps var/pg*.env: the state of PostgreSQL clusters that may still run
+# (scripts/pg.sh stop removes them).
+clean:
+	rm -rf $(DB_DIR) $(VAR)/test-cache $(CONF) $(TRYTONPASSFILE) test-output \
+	    .pytest_cache $(WEB_STAMP) $(SAO)/node_modules
+	find . -path ./.venv -prune -o -path ./web/node_modules -prune -o \
+	    -name __pycache__ -type d -print0 | xargs -0 rm -rf

@@ -1,0 +1,289 @@
+"""End-to-end test of the back office in a real browser (headless Chromium).
+
+A throw-away CRM database with a small demo data set (``tools/demo.py
+--small``) is built with scripts/build-db.sh, on SQLite in a temporary folder
+(or, when the suite runs on PostgreSQL, i.e. TRYTOND_DATABASE_URI is
+postgresql://..., in that server), ``trytond`` serves it with the web client
+(sao) on a free loopback port, and Selenium drives Chromium: login as an
+operator, the appeals list, one appeal's form in Russian. Screenshots go to
+test-output/browser/.
+
+Skipped only when Chromium/ChromeDriver are missing and CI is not set; under
+CI=true a missing browser is a failure.
+
+Knobs for working on the harness itself (defaults are the real test):
+BROWSER_MODULES (crm_dispatch), BROWSER_MODEL (crm.appeal), BROWSER_USER
+(operator1), BROWSER_LABELS (Номер,Заявитель: at least one form label must
+contain one of them), DEMO=0 (no demo data).
+"""
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VENV_BIN = pathlib.Path(sys.executable).parent
+SAO = ROOT / 'web' / 'node_modules' / 'tryton-sao'
+OUTPUT = ROOT / 'test-output' / 'browser'
+
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+CHROMEDRIVER = shutil.which('chromedriver') or '/usr/bin/chromedriver'
+
+MODULES = os.environ.get('BROWSER_MODULES', 'crm_dispatch').split(',')
+MODEL = os.environ.get('BROWSER_MODEL', 'crm.appeal')
+USER = os.environ.get('BROWSER_USER', 'operator1')
+PASSWORD = 'demo1234'
+LABELS = os.environ.get('BROWSER_LABELS', 'Номер,Заявитель').split(',')
+WAIT = 60  # seconds, for any one thing to appear in the browser
+
+pytestmark = pytest.mark.browser
+
+
+def _browser_missing():
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        return ', '.join(missing) + ' not found'
+    if not (SAO / 'index.html').is_file():
+        return f'{SAO} not installed (make web)'
+    return None
+
+
+@pytest.fixture(scope='module', autouse=True)
+def _need_browser():
+    if reason := _browser_missing():
+        if os.environ.get('CI') == 'true':
+            pytest.fail(f'browser test cannot run under CI: {reason}')
+        pytest.skip(f'{reason} (apt-get install chromium chromium-driver; '
+            'make web)')
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _tail(path, lines=60):
+    try:
+        return '\n'.join(
+            pathlib.Path(path).read_text(errors='replace').splitlines()[
+                -lines:])
+    except OSError:
+        return ''
+
+
+@pytest.fixture(scope='module')
+def crm_server(tmp_path_factory):
+    "A trytond with a small demo database; yields (base URL, database name)"
+    tmp = tmp_path_factory.mktemp('browser')
+    uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
+    if uri.startswith('postgresql'):
+        name = f'browser_{os.getpid()}'
+    else:
+        uri, name = 'sqlite://', 'crm_browser'
+    port = _free_port()
+    conf = tmp / 'trytond.conf'
+    conf.write_text(
+        '[database]\n'
+        f'uri = {uri}\n'
+        f'path = {tmp / "db"}\n'
+        'language = ru\n'
+        '[web]\n'
+        f'listen = 127.0.0.1:{port}\n'
+        f'root = {SAO}\n'
+        '[session]\n'
+        'timeout = 3600\n', encoding='utf-8')
+    (tmp / 'db').mkdir()
+    passfile = tmp / 'adminpass'
+    passfile.write_text(PASSWORD + '\n')
+
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith('TRYTOND_') and k not in {'DB_NAME', 'DB_CACHE'}}
+    env['PATH'] = f'{VENV_BIN}{os.pathsep}{env.get("PATH", "")}'
+    env['TRYTONPASSFILE'] = str(passfile)
+    env.setdefault('DEMO_ARGS', '--small')
+
+    build_log = tmp / 'build.log'
+    with build_log.open('w') as log:
+        build = subprocess.run(
+            [str(ROOT / 'scripts' / 'build-db.sh'), str(conf), name,
+                *MODULES],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            timeout=1800)
+    if build.returncode:
+        pytest.fail(
+            f'building the browser test database failed '
+            f'(rc={build.returncode}):\n{_tail(build_log)}', pytrace=False)
+
+    server_log = tmp / 'trytond.log'
+    with server_log.open('w') as log:
+        server = subprocess.Popen(
+            [str(VENV_BIN / 'trytond'), '-c', str(conf),
+                '--logconf', str(ROOT / 'config' / 'logging.conf'),
+                '-d', name],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f'http://127.0.0.1:{port}/'
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f'trytond exited with {server.returncode}:\n'
+                    f'{_tail(server_log)}', pytrace=False)
+            try:
+                with urllib.request.urlopen(base_url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f'trytond did not answer on {base_url}:\n'
+                    f'{_tail(server_log)}', pytrace=False)
+            time.sleep(0.5)
+        yield base_url, name
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if uri.startswith('postgresql'):
+            subprocess.run(
+                [str(VENV_BIN / 'python'), str(ROOT / 'scripts' / 'dbtool.py'),
+                    '-c', str(conf), 'drop', name], env=env, check=False)
+
+
+@pytest.fixture
+def browser(crm_server):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix='crm-chromium-')
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in [
+            '--headless=new', '--no-sandbox', '--disable-gpu',
+            '--disable-dev-shm-usage', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--no-first-run',
+            '--disable-quic', f'--user-data-dir={profile}',
+            '--window-size=1400,900', '--lang=ru-RU']:
+        options.add_argument(arg)
+    options.add_experimental_option('prefs', {'intl.accept_languages': 'ru'})
+    options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    service = Service(
+        executable_path=CHROMEDRIVER,
+        log_output=str(OUTPUT / 'chromedriver.log'))
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_window_size(1400, 900)
+    # sao speaks the browser's language (navigator.language) until login:
+    # a Russian-speaking browser, whatever the machine's locale
+    driver.execute_cdp_cmd('Emulation.setLocaleOverride', {'locale': 'ru-RU'})
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _shot(driver, name):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(OUTPUT / name))
+
+
+def _visible(driver, css):
+    return [e for e in driver.find_elements('css selector', css)
+        if e.is_displayed()]
+
+
+def test_operator_opens_an_appeal(crm_server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    base_url, database = crm_server
+    driver = browser
+    wait = WebDriverWait(driver, WAIT)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    for old in [*OUTPUT.glob('*.png'), OUTPUT / 'console.log']:
+        old.unlink(missing_ok=True)
+    try:
+        # Login dialog: database, user name; then the password is asked
+        driver.get(base_url)
+        wait.until(lambda d: _visible(d, '#login'))
+        wait.until(lambda d: _visible(d, '#database'))
+        field, = _visible(driver, '#database')
+        if field.tag_name == 'select':
+            wait.until(lambda d: any(
+                    o.get_attribute('value') == database
+                    for o in Select(field).options))
+            Select(field).select_by_value(database)
+        elif not field.get_attribute('readonly'):
+            field.clear()
+            field.send_keys(database)
+        login, = _visible(driver, '#login')
+        login.send_keys(USER)
+        _shot(driver, '01_login.png')
+        login.send_keys(Keys.ENTER)
+
+        wait.until(lambda d: _visible(d, '#ask-dialog-entry'))
+        password, = _visible(driver, '#ask-dialog-entry')
+        assert password.get_attribute('type') == 'password'
+        password.send_keys(PASSWORD)
+        password.send_keys(Keys.ENTER)
+
+        # Main window: the menu is loaded
+        wait.until(lambda d: _visible(d, '#menu .treeview tbody tr td'))
+        assert not _visible(driver, '#login'), 'still on the login dialog'
+
+        # Appeals list
+        driver.execute_script(
+            'window.location.hash = arguments[0];',
+            f'#{database}/model/{MODEL}')
+        rows_css = ('#tabcontent .tab-pane.active .treeview tbody '
+            'tr:not(.more-row) td[headers]')
+        wait.until(lambda d: _visible(d, rows_css))
+        # Let the first page of records load completely
+        time.sleep(1)
+        cells = _visible(driver, rows_css)
+        assert cells, f'no rows in the {MODEL} list'
+        texts = [c.text.strip() for c in cells]
+        assert any(texts), f'the {MODEL} list shows only empty cells'
+        _shot(driver, '02_appeals_list.png')
+
+        # One appeal: double-click its first cell opens the form
+        ActionChains(driver).double_click(cells[0]).perform()
+        labels_css = '#tabcontent .tab-pane.active .form label'
+        wait.until(lambda d: [
+                e for e in _visible(d, labels_css) if e.text.strip()])
+        time.sleep(1)
+        labels = [e.text.strip() for e in _visible(driver, labels_css)
+            if e.text.strip()]
+        _shot(driver, '03_appeal_form.png')
+        assert any(re.search('[А-Яа-яЁё]', t) for t in labels), (
+            f'no Russian label on the form: {labels}')
+        assert any(want in t for t in labels for want in LABELS), (
+            f'none of {LABELS} among the form labels {labels}')
+    except Exception:
+        _shot(driver, '99_failure.png')
+        _console(driver)
+        raise
+
+
+def _console(driver):
+    "Save the browser console (JavaScript errors) next to the screenshots"
+    try:
+        entries = driver.get_log('browser')
+    except Exception:  # noqa: BLE001 - best effort, never hide the failure
+        return
+    with (OUTPUT / 'console.log').open('w', encoding='utf-8') as fp:
+        for entry in entries:
+            fp.write(f"{entry.get('level')} {entry.get('message')}\n")
