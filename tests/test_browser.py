@@ -17,30 +17,22 @@ BROWSER_MODULES (crm_dispatch), BROWSER_MODEL (crm.appeal), BROWSER_USER
 contain one of them), DEMO=0 (no demo data).
 """
 import os
-import pathlib
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-VENV_BIN = pathlib.Path(sys.executable).parent
-SAO = ROOT / 'web' / 'node_modules' / 'tryton-sao'
+from .demo_server import PASSWORD, ROOT, SAO
+
 OUTPUT = ROOT / 'test-output' / 'browser'
 
 CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 CHROMEDRIVER = shutil.which('chromedriver') or '/usr/bin/chromedriver'
 
-MODULES = os.environ.get('BROWSER_MODULES', 'crm_dispatch').split(',')
 MODEL = os.environ.get('BROWSER_MODEL', 'crm.appeal')
 USER = os.environ.get('BROWSER_USER', 'operator1')
-PASSWORD = 'demo1234'
 LABELS = os.environ.get('BROWSER_LABELS', 'Номер,Заявитель').split(',')
 WAIT = 60  # seconds, for any one thing to appear in the browser
 
@@ -63,102 +55,6 @@ def _need_browser():
             pytest.fail(f'browser test cannot run under CI: {reason}')
         pytest.skip(f'{reason} (apt-get install chromium chromium-driver; '
             'make web)')
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-def _tail(path, lines=60):
-    try:
-        return '\n'.join(
-            pathlib.Path(path).read_text(errors='replace').splitlines()[
-                -lines:])
-    except OSError:
-        return ''
-
-
-@pytest.fixture(scope='module')
-def crm_server(tmp_path_factory):
-    "A trytond with a small demo database; yields (base URL, database name)"
-    tmp = tmp_path_factory.mktemp('browser')
-    uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
-    if uri.startswith('postgresql'):
-        name = f'browser_{os.getpid()}'
-    else:
-        uri, name = 'sqlite://', 'crm_browser'
-    port = _free_port()
-    conf = tmp / 'trytond.conf'
-    conf.write_text(
-        '[database]\n'
-        f'uri = {uri}\n'
-        f'path = {tmp / "db"}\n'
-        'language = ru\n'
-        '[web]\n'
-        f'listen = 127.0.0.1:{port}\n'
-        f'root = {SAO}\n'
-        '[session]\n'
-        'timeout = 3600\n', encoding='utf-8')
-    (tmp / 'db').mkdir()
-    passfile = tmp / 'adminpass'
-    passfile.write_text(PASSWORD + '\n')
-
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_') and k not in {'DB_NAME', 'DB_CACHE'}}
-    env['PATH'] = f'{VENV_BIN}{os.pathsep}{env.get("PATH", "")}'
-    env['TRYTONPASSFILE'] = str(passfile)
-    env.setdefault('DEMO_ARGS', '--small')
-
-    build_log = tmp / 'build.log'
-    with build_log.open('w') as log:
-        build = subprocess.run(
-            [str(ROOT / 'scripts' / 'build-db.sh'), str(conf), name,
-                *MODULES],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            timeout=1800)
-    if build.returncode:
-        pytest.fail(
-            f'building the browser test database failed '
-            f'(rc={build.returncode}):\n{_tail(build_log)}', pytrace=False)
-
-    server_log = tmp / 'trytond.log'
-    with server_log.open('w') as log:
-        server = subprocess.Popen(
-            [str(VENV_BIN / 'trytond'), '-c', str(conf),
-                '--logconf', str(ROOT / 'config' / 'logging.conf'),
-                '-d', name],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f'http://127.0.0.1:{port}/'
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f'trytond exited with {server.returncode}:\n'
-                    f'{_tail(server_log)}', pytrace=False)
-            try:
-                with urllib.request.urlopen(base_url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f'trytond did not answer on {base_url}:\n'
-                    f'{_tail(server_log)}', pytrace=False)
-            time.sleep(0.5)
-        yield base_url, name
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if uri.startswith('postgresql'):
-            subprocess.run(
-                [str(VENV_BIN / 'python'), str(ROOT / 'scripts' / 'dbtool.py'),
-                    '-c', str(conf), 'drop', name], env=env, check=False)
 
 
 @pytest.fixture

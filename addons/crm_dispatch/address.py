@@ -1,7 +1,6 @@
 "Housing stock: districts, buildings and premises of an organisation."
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
-from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 

@@ -1,16 +1,10 @@
 "Reference data that shapes appeals: sources, tags, lines, reasons."
-from sql import Null
-from sql.conditionals import Coalesce
-
-from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, Exclude, Index, ModelSQL, ModelView, Unique, fields,
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-
-from .exceptions import AppealValidationError
 
 
 class CodeMixin:

@@ -1,5 +1,4 @@
-from trytond.model import (
-    ModelSingleton, ModelSQL, ModelView, MultiValueMixin, ValueMixin, fields)
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.pool import Pool

@@ -1,0 +1,2 @@
+"Fixtures shared by the tests of tests/."
+from .demo_server import crm_server  # noqa: F401
