@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 import re
 
 from trytond.exceptions import UserError
@@ -168,6 +169,45 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
                     hours=48))
             self.assertIsNone(no_reason.deadline)
             self.assertTrue(by_phone.overdue)
+
+
+    @with_transaction()
+    def test_russian_labels_complete(self):
+        "Every field label of the module has a Russian translation"
+        pool = Pool()
+        translated = _po_entries(os.path.join(
+                os.path.dirname(__file__), '..', 'locale', 'ru.po'))
+        missing = []
+        for name, model in pool.iterobject():
+            if not name.startswith('crm.'):
+                continue
+            contexts = [f'model:{name},string:'] + [
+                f'field:{name},{fname}:' for fname in model._fields
+                if fname not in {'id', 'create_uid', 'create_date',
+                    'write_uid', 'write_date', 'rec_name', 'active'}
+                and not fname.startswith('_')
+                and getattr(model, '__module__', '').startswith(
+                    'trytond.modules.crm_dispatch')]
+            missing += [c for c in contexts if not translated.get(c)]
+        self.assertEqual(missing, [])
+
+
+def _po_entries(path):
+    "Return {msgctxt: msgstr} of a .po file (enough of the format for ours)"
+    entries, key, current = {}, None, None
+    with open(path, encoding='utf-8') as po:
+        for line in po:
+            line = line.strip()
+            if line.startswith('msgctxt '):
+                key, current = line[9:-1], 'ctxt'
+            elif line.startswith('msgid '):
+                current = 'id'
+            elif line.startswith('msgstr '):
+                current = 'str'
+                entries[key] = line[8:-1]
+            elif line.startswith('"') and current == 'str' and key:
+                entries[key] += line[1:-1]
+    return entries
 
 
 del ModuleTestCase
