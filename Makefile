@@ -85,12 +85,19 @@ $(TRYTONPASSFILE):
 	@umask 077; echo '$(DEMO_PASSWORD)' > $@
 
 # --- Demo database -------------------------------------------------------------
+# An existing database is reused; when an addon changed since it was last
+# updated (stamp var/db/<db>.updated), its modules are updated first.
 db: venv conf
 	@if [ -f $(DB_DIR)/$(DB).sqlite ]; then \
 	    echo ">> using existing database $(DB_DIR)/$(DB).sqlite (make demo rebuilds it)"; \
+	    if [ -n "$$(find addons -newer $(DB_DIR)/$(DB).updated -print -quit 2>/dev/null || echo new)" ]; then \
+	        echo ">> addons changed: updating $(MODULES) in $(DB)"; \
+	        $(VBIN)/trytond-admin -c $(CONF) -d $(DB) -u $(MODULES) --activate-dependencies -l ru; \
+	    fi; \
 	else \
 	    scripts/build-db.sh $(CONF) $(DB) $(MODULES); \
 	fi
+	@touch $(DB_DIR)/$(DB).updated
 
 demo: venv conf
 	scripts/build-db.sh $(CONF) $(DB) $(MODULES)
