@@ -100,10 +100,43 @@ def _visible(driver, css):
         if e.is_displayed()]
 
 
+def _login(driver, wait, base_url, database, user, shoot=False):
+    "Log into sao: database and user name, then the password is asked"
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(base_url)
+    wait.until(lambda d: _visible(d, '#login'))
+    wait.until(lambda d: _visible(d, '#database'))
+    field, = _visible(driver, '#database')
+    if field.tag_name == 'select':
+        wait.until(lambda d: any(
+                o.get_attribute('value') == database
+                for o in Select(field).options))
+        Select(field).select_by_value(database)
+    elif not field.get_attribute('readonly'):
+        field.clear()
+        field.send_keys(database)
+    login, = _visible(driver, '#login')
+    login.send_keys(user)
+    if shoot:
+        _shot(driver, '01_login.png')
+    login.send_keys(Keys.ENTER)
+
+    wait.until(lambda d: _visible(d, '#ask-dialog-entry'))
+    password, = _visible(driver, '#ask-dialog-entry')
+    assert password.get_attribute('type') == 'password'
+    password.send_keys(PASSWORD)
+    password.send_keys(Keys.ENTER)
+
+    # Main window: the menu is loaded
+    wait.until(lambda d: _visible(d, '#menu .treeview tbody tr td'))
+    assert not _visible(driver, '#login'), 'still on the login dialog'
+
+
 def test_operator_opens_an_appeal(crm_server, browser):
     from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base_url, database = crm_server
     driver = browser
@@ -112,33 +145,7 @@ def test_operator_opens_an_appeal(crm_server, browser):
     for old in [*OUTPUT.glob('*.png'), OUTPUT / 'console.log']:
         old.unlink(missing_ok=True)
     try:
-        # Login dialog: database, user name; then the password is asked
-        driver.get(base_url)
-        wait.until(lambda d: _visible(d, '#login'))
-        wait.until(lambda d: _visible(d, '#database'))
-        field, = _visible(driver, '#database')
-        if field.tag_name == 'select':
-            wait.until(lambda d: any(
-                    o.get_attribute('value') == database
-                    for o in Select(field).options))
-            Select(field).select_by_value(database)
-        elif not field.get_attribute('readonly'):
-            field.clear()
-            field.send_keys(database)
-        login, = _visible(driver, '#login')
-        login.send_keys(USER)
-        _shot(driver, '01_login.png')
-        login.send_keys(Keys.ENTER)
-
-        wait.until(lambda d: _visible(d, '#ask-dialog-entry'))
-        password, = _visible(driver, '#ask-dialog-entry')
-        assert password.get_attribute('type') == 'password'
-        password.send_keys(PASSWORD)
-        password.send_keys(Keys.ENTER)
-
-        # Main window: the menu is loaded
-        wait.until(lambda d: _visible(d, '#menu .treeview tbody tr td'))
-        assert not _visible(driver, '#login'), 'still on the login dialog'
+        _login(driver, wait, base_url, database, USER, shoot=True)
 
         # Appeals list
         driver.execute_script(
@@ -183,3 +190,82 @@ def _console(driver):
     with (OUTPUT / 'console.log').open('w', encoding='utf-8') as fp:
         for entry in entries:
             fp.write(f"{entry.get('level')} {entry.get('message')}\n")
+
+
+def _click_button(driver, text):
+    "Click the enabled button of the current tab or dialog showing text"
+    for button in driver.find_elements('css selector',
+            '.modal-dialog button, #tabcontent .tab-pane.active button'):
+        if (button.is_displayed() and button.is_enabled()
+                and text.upper() in button.text.upper()):
+            driver.execute_script(
+                'arguments[0].scrollIntoView(); arguments[0].click();', button)
+            return
+    raise AssertionError(f'no button «{text}» on the screen')
+
+
+def _wait_state(session, appeal_id, state):
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        appeal, = session.search_read(
+            'crm.appeal', [('id', '=', appeal_id)], ['state'])
+        if appeal['state'] == state:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f'appeal {appeal_id} did not reach {state}')
+
+
+def test_operator_takes_and_closes_an_appeal(crm_server, browser):
+    "The life cycle buttons and the close wizard work in the web client"
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from .demo_server import Session
+
+    base_url, database = crm_server
+    driver = browser
+    wait = WebDriverWait(driver, WAIT)
+    session = Session(base_url, database, USER)
+    drafts = session.search_read('crm.appeal', [
+            ('state', '=', 'draft'), ('reason', '!=', None),
+            ('support_line.number', '=', 1)], ['number'], limit=1)
+    assert drafts, 'no draft appeal of line 1 in the demo data'
+    appeal = drafts[0]
+    work_done = 'Показания приняты, перерасчёт выполнен'
+    try:
+        _login(driver, wait, base_url, database, USER)
+        driver.execute_script('window.location.hash = arguments[0];',
+            f'#{database}/model/crm.appeal/{appeal["id"]}')
+        wait.until(lambda d: [e for e in _visible(d,
+                    '#tabcontent .tab-pane.active .form button')
+                if 'РАБОТУ' in e.text.upper()])
+        time.sleep(1)
+        _click_button(driver, 'Взять в работу')
+        _wait_state(session, appeal['id'], 'in_work')
+        time.sleep(1)
+        _shot(driver, '04_taken.png')
+
+        _click_button(driver, 'Закрыть обращение')
+        textarea_css = '.modal-dialog textarea'
+        wait.until(lambda d: _visible(d, textarea_css))
+        _visible(driver, textarea_css)[0].send_keys(work_done)
+        _shot(driver, '05_close_wizard.png')
+        dialog_buttons = driver.find_elements(
+            'css selector', '.modal-dialog .modal-footer button')
+        close, = [b for b in dialog_buttons if b.is_displayed()
+            and 'ЗАКРЫТЬ' in b.text.upper()]
+        close.click()
+        _wait_state(session, appeal['id'], 'resolved')
+        time.sleep(1)
+        _shot(driver, '06_resolved.png')
+    except Exception:
+        _shot(driver, '99_failure.png')
+        _console(driver)
+        raise
+    closed, = session.search_read('crm.appeal', [('id', '=', appeal['id'])],
+        ['work_done', 'closed_by', 'operator'])
+    assert closed['work_done'] == work_done
+    assert closed['closed_by'] == session.user_id
+    events = session.search_read('crm.appeal.event',
+        [('appeal', '=', appeal['id'])], ['kind', 'user'])
+    kinds = {e['kind'] for e in events if e['user'] == session.user_id}
+    assert {'taken', 'closed'} <= kinds
