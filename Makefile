@@ -111,7 +111,7 @@ run: venv web db
 	@echo "    supervisor  - supervisor of the operators"
 	@echo "    operator1   - operator"
 	@echo "    operator2   - operator"
-	@echo "    executor1   - executor (work orders)"
+	@echo "    executor1   - executor (reads appeals; work orders come later)"
 	@echo "  Stop with Ctrl+C."
 	@echo
 	exec $(VBIN)/trytond -c $(CONF) --logconf config/logging.conf -d $(DB)
