@@ -14,6 +14,11 @@ class AppealWizardMixin:
     "Checks shared by the wizards run from one or many appeals."
     __slots__ = ()
 
+    def start_values(self, states=OPEN_STATES):
+        "Check the appeals and return the defaults every start form shows"
+        self.check_records(states=states)
+        return {'count': len(self.records)}
+
     def check_records(self, states=OPEN_STATES):
         User = Pool().get('res.user')
         if len(self.records) > 1 and User.crm_restricted():
@@ -55,8 +60,7 @@ class Transfer(AppealWizardMixin, Wizard):
     transfer = StateTransition()
 
     def default_start(self, fields):
-        self.check_records()
-        values = {'count': len(self.records)}
+        values = self.start_values()
         if len(self.records) == 1:
             appeal, = self.records
             values['support_line'] = (
@@ -101,8 +105,7 @@ class Close(AppealWizardMixin, Wizard):
     close = StateTransition()
 
     def default_start(self, fields):
-        self.check_records()
-        values = {'count': len(self.records)}
+        values = self.start_values()
         if len(self.records) == 1:
             values['notify'] = bool(self.records[0].notify_on_close)
         return values

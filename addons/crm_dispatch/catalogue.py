@@ -61,7 +61,18 @@ class Tag(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
         cls._order.insert(0, ('name', 'ASC'))
 
 
-class SupportLine(DeactivableMixin, ModelSQL, ModelView):
+class RuleDependencyMixin:
+    "Appeal record rules read lines and members: a change clears their cache"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('res.user').crm_clear_cache()
+
+
+class SupportLine(
+        RuleDependencyMixin, DeactivableMixin, ModelSQL, ModelView):
     "Support line (Линия поддержки)"
     __name__ = 'crm.support_line'
     __string__ = "Support line"
@@ -115,14 +126,8 @@ class SupportLine(DeactivableMixin, ModelSQL, ModelView):
             domain.append(('number', '=', int(value)))
         return domain
 
-    @classmethod
-    def on_modification(cls, mode, lines, field_names=None):
-        super().on_modification(mode, lines, field_names=field_names)
-        # Record rules depend on the lines' access settings
-        Pool().get('res.user').crm_clear_cache()
 
-
-class SupportLineUser(ModelSQL):
+class SupportLineUser(RuleDependencyMixin, ModelSQL):
     "Support line member"
     __name__ = 'crm.support_line-res.user'
     __string__ = "Support line member"
@@ -139,11 +144,6 @@ class SupportLineUser(ModelSQL):
             ('member_unique', Unique(t, t.line, t.user),
                 'crm_dispatch.msg_member_unique'),
             ]
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        Pool().get('res.user').crm_clear_cache()
 
 
 class SupportLineTag(ModelSQL):
