@@ -37,6 +37,8 @@ def format_phone(value):
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    # Operators edit applicants: keep every change, as for appeals
+    _history = True
 
     pd_consent = fields.Boolean(
         "Consent to Personal Data Processing",
@@ -121,6 +123,7 @@ class Party(metaclass=PoolMeta):
 
 class ContactMechanism(metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
+    _history = True
 
     @fields.depends(methods=['_phone_country_codes'])
     def _phone_country_codes(self):
