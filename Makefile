@@ -59,7 +59,7 @@ $(VENV_STAMP): requirements.txt $(wildcard addons/*/pyproject.toml) $(wildcard a
 	@touch $@
 
 # --- Web client (sao) ----------------------------------------------------------
-web: $(WEB_STAMP) $(SAO)/node_modules
+web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json
 
 $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --legacy-peer-deps --omit=dev --no-audit --no-fund
@@ -68,6 +68,12 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 # sao's index.html loads node_modules/<dep>/... relative to its own folder
 $(SAO)/node_modules: $(WEB_STAMP)
 	ln -sfn .. $@
+
+# sao's own Russian translation is nearly empty: ours replaces it (also after
+# every npm ci).  Edit web/locale/ru.po, then
+# python3 scripts/po2json.py web/locale/ru.po web/locale/ru.json
+$(SAO)/locale/ru.json: web/locale/ru.json $(WEB_STAMP) | $(SAO)/node_modules
+	cp $< $@
 
 # --- Configuration -------------------------------------------------------------
 # trytond resolves relative paths against its working directory: render
