@@ -136,11 +136,10 @@ def _login(driver, wait, base_url, database, user, shoot=False):
 
 def test_operator_opens_an_appeal(crm_server, browser):
     from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.support.ui import WebDriverWait
 
     base_url, database = crm_server
     driver = browser
-    wait = WebDriverWait(driver, WAIT)
+    wait = _waiter(driver)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for old in [*OUTPUT.glob('*.png'), OUTPUT / 'console.log']:
         old.unlink(missing_ok=True)
@@ -192,16 +191,56 @@ def _console(driver):
             fp.write(f"{entry.get('level')} {entry.get('message')}\n")
 
 
-def _click_button(driver, text):
-    "Click the enabled button of the current tab or dialog showing text"
-    for button in driver.find_elements('css selector',
-            '.modal-dialog button, #tabcontent .tab-pane.active button'):
-        if (button.is_displayed() and button.is_enabled()
-                and text.upper() in button.text.upper()):
-            driver.execute_script(
-                'arguments[0].scrollIntoView(); arguments[0].click();', button)
-            return
-    raise AssertionError(f'no button «{text}» on the screen')
+def _waiter(driver):
+    "A wait that looks again when sao redraws what it was looking at"
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, WAIT,
+        ignored_exceptions=(StaleElementReferenceException,))
+
+
+def _click_button(driver, text,
+        scope='.modal-dialog, #tabcontent .tab-pane.active'):
+    "Click the enabled button showing text in the current tab or dialog"
+    css = ', '.join(f'{s.strip()} button' for s in scope.split(','))
+
+    def find(driver):
+        for button in driver.find_elements('css selector', css):
+            if (button.is_displayed() and button.is_enabled()
+                    and text.upper() in button.text.upper()):
+                driver.execute_script(
+                    'arguments[0].scrollIntoView(); arguments[0].click();',
+                    button)
+                return True
+        return False
+    try:
+        _waiter(driver).until(find)
+    except Exception:
+        raise AssertionError(f'no button «{text}» on the screen')
+
+
+def _type_into(driver, css, text):
+    """Type text into the first visible field matching css and leave it.
+    A dialog fills its defaults after it shows and may redraw the field:
+    type again until the field keeps the text."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.keys import Keys
+
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        try:
+            field = _visible(driver, css)[0]
+            if field.get_attribute('value') != text:
+                field.clear()
+                field.send_keys(text)
+                field.send_keys(Keys.TAB)
+            time.sleep(0.5)
+            if _visible(driver, css)[0].get_attribute('value') == text:
+                return
+        except (StaleElementReferenceException, IndexError):
+            continue
+    raise AssertionError(f'the field {css} does not keep «{text}»')
 
 
 def _form_state(driver):
@@ -217,7 +256,7 @@ def _wait_form_state(driver, wait, label):
     # Wait on the page, not on the server: polling over JSON-RPC while the
     # browser writes would contend for the SQLite lock
     try:
-        wait.until(lambda d: label in _form_state(d))
+        wait.until(lambda d: label in _form_state(d))  # JS: never stale
     except Exception:
         raise AssertionError(
             f'the form does not show «{label}»: {_form_state(driver)}')
@@ -225,14 +264,11 @@ def _wait_form_state(driver, wait, label):
 
 def test_operator_takes_and_closes_an_appeal(crm_server, browser):
     "The life cycle buttons and the close wizard work in the web client"
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
-
     from .demo_server import Session
 
     base_url, database = crm_server
     driver = browser
-    wait = WebDriverWait(driver, WAIT)
+    wait = _waiter(driver)
     session = Session(base_url, database, USER)
     drafts = session.search_read('crm.appeal', [
             ('state', '=', 'draft'), ('reason', '!=', None),
@@ -255,21 +291,10 @@ def test_operator_takes_and_closes_an_appeal(crm_server, browser):
         _click_button(driver, 'Закрыть обращение')
         textarea_css = '.modal-dialog textarea'
         wait.until(lambda d: _visible(d, textarea_css))
-        # The dialog fills its defaults after it shows: type only then, and
-        # leave the field so that the client takes the value
-        time.sleep(1)
-        textarea = _visible(driver, textarea_css)[0]
-        textarea.click()
-        textarea.send_keys(work_done)
-        textarea.send_keys(Keys.TAB)
-        wait.until(lambda d: _visible(d, textarea_css)[0].get_attribute(
-                'value') == work_done)
+        _type_into(driver, textarea_css, work_done)
         _shot(driver, '05_close_wizard.png')
-        dialog_buttons = driver.find_elements(
-            'css selector', '.modal-dialog .modal-footer button')
-        close, = [b for b in dialog_buttons if b.is_displayed()
-            and 'ЗАКРЫТЬ' in b.text.upper()]
-        close.click()
+        _click_button(driver, 'Закрыть обращение',
+            scope='.modal-dialog .modal-footer')
         _wait_form_state(driver, wait, 'Решено')
         _shot(driver, '06_resolved.png')
     except Exception:
