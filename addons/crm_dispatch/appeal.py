@@ -1,40 +1,26 @@
-"Appeals (обращения) and their life cycle."
+"Appeals (обращения): the record, its contacts, deadline and checks."
 import datetime as dt
-from email.message import EmailMessage
 
 from sql import Literal, Null
 from sql.conditionals import Case
 from sql.functions import CurrentTimestamp
 
-import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.sendmail import send_message_transactional
 from trytond.tools.email_ import normalize_email, validate_email
 from trytond.transaction import Transaction
 
+from .appeal_lifecycle import (
+    NOTIFY_CHANNELS, OPEN_STATES, STATES, AppealLifeCycle)
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
 
-STATES = [
-    ('draft', "Data Entry"),
-    ('in_work', "In Work"),
-    ('resolved', "Resolved"),
-    ('rejected', "Rejected"),
-    ]
-OPEN_STATES = ['draft', 'in_work']
-NOTIFY_CHANNELS = [
-    ('phone', "By Phone"),
-    ('email', "By E-Mail"),
-    ('sms', "By SMS"),
-    ]
-AUTO_CLOSE_TEXT = "Проинформирован. Закрыто автоматически"
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
 
-class Appeal(Workflow, ModelSQL, ModelView):
+class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
     "Appeal (Обращение)"
     __name__ = 'crm.appeal'
     __string__ = "Appeal"
@@ -461,260 +447,6 @@ class Appeal(Workflow, ModelSQL, ModelView):
                             'crm_dispatch.msg_appeal_delete_not_draft',
                             appeal=appeal.rec_name))
 
-    # -- life cycle -------------------------------------------------------
-
-    def _spent_minutes(self, now):
-        if not self.work_started:
-            return self.labour_minutes
-        spent = int((now - self.work_started).total_seconds() // 60)
-        return (self.labour_minutes or 0) + max(spent, 0)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('in_work')
-    def take(cls, appeals):
-        "Take into work: the current user becomes the operator"
-        pool = Pool()
-        Event = pool.get('crm.appeal.event')
-        User = pool.get('res.user')
-        user = User(Transaction().user) if Transaction().user else None
-        now = dt.datetime.now()
-        events = []
-        for appeal in appeals:
-            appeal._require_reason()
-            old_line, old_operator = appeal.support_line, appeal.operator
-            if user and user.id:
-                appeal.operator = user
-                if not appeal.support_line and user.crm_lines:
-                    appeal.support_line = user.crm_lines[0]
-            appeal.work_started = now
-            events.append(Event.build(appeal, 'taken', state='in_work',
-                    from_line=old_line, to_line=appeal.support_line,
-                    from_operator=old_operator, to_operator=appeal.operator))
-        cls.save(appeals)
-        Event.save(events)
-
-    def _require_reason(self):
-        if not self.reason:
-            raise AppealError(gettext(
-                    'crm_dispatch.msg_appeal_reason_required',
-                    appeal=self.rec_name))
-
-    @classmethod
-    @ModelView.button_action('crm_dispatch.wizard_appeal_transfer')
-    def transfer(cls, appeals):
-        pass
-
-    @classmethod
-    def do_transfer(cls, appeals, support_line=None, operator=None,
-            comment=None):
-        "Hand the appeals to another line and/or operator"
-        pool = Pool()
-        Event = pool.get('crm.appeal.event')
-        if not support_line and not operator:
-            raise AppealError(gettext('crm_dispatch.msg_transfer_target'))
-        now = dt.datetime.now()
-        events = []
-        for appeal in appeals:
-            if appeal.state not in OPEN_STATES:
-                raise AppealError(gettext(
-                        'crm_dispatch.msg_appeal_not_open',
-                        appeal=appeal.rec_name))
-            old_line, old_operator = appeal.support_line, appeal.operator
-            if support_line:
-                appeal.support_line = support_line
-            if operator is not None:
-                appeal.operator = operator
-            elif support_line and old_operator and (
-                    support_line not in old_operator.crm_lines):
-                appeal.operator = None
-            if appeal.work_started:
-                appeal.labour_minutes = appeal._spent_minutes(now)
-                appeal.work_started = None
-            if comment:
-                appeal.operator_comment = '\n'.join(
-                    filter(None, [appeal.operator_comment, comment]))
-            events.append(Event.build(appeal, 'transferred',
-                    from_line=old_line, to_line=appeal.support_line,
-                    from_operator=old_operator, to_operator=appeal.operator,
-                    comment=comment))
-        cls.save(appeals)
-        Event.save(events)
-
-    @classmethod
-    @ModelView.button_action('crm_dispatch.wizard_appeal_close')
-    def close(cls, appeals):
-        pass
-
-    @classmethod
-    @Workflow.transition('resolved')
-    def do_close(cls, appeals, work_done, result=None, notify=None):
-        pool = Pool()
-        Event = pool.get('crm.appeal.event')
-        User = pool.get('res.user')
-        work_done = (work_done or '').strip()
-        if not work_done and result and result.text:
-            work_done = result.text.strip()
-        if not work_done:
-            raise AppealError(gettext('crm_dispatch.msg_work_done_required'))
-        now = dt.datetime.now()
-        user = Transaction().user
-        events = []
-        for appeal in appeals:
-            appeal._require_reason()
-            appeal.work_done = work_done
-            appeal.result = result
-            appeal.closed_date = now
-            appeal.closed_by = User(user) if user else None
-            appeal.labour_minutes = appeal._spent_minutes(now)
-            appeal.work_started = None
-            if not appeal.operator and user:
-                appeal.operator = User(user)
-            if notify is not None:
-                appeal.notify_on_close = notify
-            events.append(Event.build(appeal, 'closed', state='resolved',
-                    comment=work_done))
-        cls.save(appeals)
-        Event.save(events)
-        cls.notify_closed([a for a in appeals if a.notify_on_close])
-
-    @classmethod
-    def notify_closed(cls, appeals):
-        """Send the close notification by e-mail where the applicant left
-        an address; other channels are recorded for the operator's call."""
-        pool = Pool()
-        Configuration = pool.get('crm.configuration')
-        Email = pool.get('ir.email')
-        Event = pool.get('crm.appeal.event')
-        config_ = Configuration(1)
-        now = dt.datetime.now()
-        emails = []
-        events = []
-        for appeal in appeals:
-            address = appeal.contact_email or (
-                appeal.applicant.email if appeal.applicant else None)
-            if appeal.notify_channel != 'email' or not address:
-                events.append(Event.build(appeal, 'notify_pending',
-                        state='resolved', channel=appeal.notify_channel))
-                continue
-            params = {
-                'number': appeal.number,
-                'reason': appeal.reason.rec_name if appeal.reason else '',
-                'work_done': appeal.work_done or '',
-                'applicant': (appeal.applicant.rec_name
-                    if appeal.applicant else ''),
-                }
-            msg = EmailMessage()
-            msg['From'] = config.get('email', 'from')
-            msg['To'] = address
-            msg['Subject'] = config_.close_notification_subject.format(
-                **params)
-            body = config_.close_notification_text.format(**params)
-            msg.set_content(body)
-            send_message_transactional(msg)
-            emails.append(Email.from_message(
-                    msg, body=body, resource=appeal))
-            appeal.notified_date = now
-            events.append(Event.build(appeal, 'notified', state='resolved',
-                    comment=address))
-        Email.save(emails)
-        cls.save(appeals)
-        Event.save(events)
-
-    @classmethod
-    @ModelView.button_action('crm_dispatch.wizard_appeal_reject')
-    def reject(cls, appeals):
-        pass
-
-    @classmethod
-    @Workflow.transition('rejected')
-    def do_reject(cls, appeals, reason=None):
-        pool = Pool()
-        Configuration = pool.get('crm.configuration')
-        Event = pool.get('crm.appeal.event')
-        reason = (reason or '').strip()
-        if not reason and Configuration(1).reject_reason_required:
-            raise AppealError(gettext(
-                    'crm_dispatch.msg_reject_reason_required'))
-        now = dt.datetime.now()
-        events = []
-        for appeal in appeals:
-            appeal.reject_reason = reason or None
-            appeal.closed_date = now
-            appeal.labour_minutes = appeal._spent_minutes(now)
-            appeal.work_started = None
-            events.append(Event.build(appeal, 'rejected', state='rejected',
-                    comment=reason))
-        cls.save(appeals)
-        Event.save(events)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('in_work')
-    def reopen(cls, appeals):
-        pool = Pool()
-        Event = pool.get('crm.appeal.event')
-        now = dt.datetime.now()
-        events = []
-        for appeal in appeals:
-            appeal.closed_date = None
-            appeal.closed_by = None
-            appeal.work_started = now
-            events.append(Event.build(appeal, 'reopened', state='in_work'))
-        cls.save(appeals)
-        Event.save(events)
-
-    @classmethod
-    @ModelView.button_action('crm_dispatch.wizard_appeal_another')
-    def another_question(cls, appeals):
-        pass
-
-    def open_another(self, reason, work_done=AUTO_CLOSE_TEXT):
-        """Close this appeal as informed (when still open) and open a new
-        one for the same applicant, contacts and accounts."""
-        pool = Pool()
-        Event = pool.get('crm.appeal.event')
-        if self.state in OPEN_STATES:
-            if self.state == 'draft' and not self.reason:
-                raise AppealError(gettext(
-                        'crm_dispatch.msg_appeal_reason_required',
-                        appeal=self.rec_name))
-            self.do_close([self], work_done or AUTO_CLOSE_TEXT)
-        new, = self.copy([self], default={
-                'reason': reason.id,
-                'reason_group': reason.group.id,
-                'description': None,
-                'operator_comment': None,
-                'previous_appeal': self.id,
-                'operator': Transaction().user or None,
-                'notify_on_close': False,
-                })
-        Event.record([self], 'another', comment=new.number)
-        return new
-
-    @classmethod
-    @ModelView.button_action('crm_dispatch.wizard_appeal_rate')
-    def rate(cls, appeals):
-        pass
-
-    @classmethod
-    def do_rate(cls, appeals, rating, comment=None):
-        pool = Pool()
-        Event = pool.get('crm.appeal.event')
-        if rating not in range(1, 6):
-            raise AppealError(gettext('crm_dispatch.msg_rating_range'))
-        events = []
-        for appeal in appeals:
-            if appeal.state != 'resolved' or not appeal.applicant:
-                raise AppealError(gettext(
-                        'crm_dispatch.msg_rate_not_resolved',
-                        appeal=appeal.rec_name))
-            appeal.rating = rating
-            appeal.rating_comment = comment
-            events.append(Event.build(appeal, 'rated', comment=f'{rating}★'))
-        cls.save(appeals)
-        Event.save(events)
-
 
 class AppealAccount(ModelSQL):
     "Appeal - personal account"
@@ -730,57 +462,3 @@ class AppealAccount(ModelSQL):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.account, Index.Range())))
-
-
-class AppealEvent(ModelSQL, ModelView):
-    "Appeal event (Событие обращения)"
-    __name__ = 'crm.appeal.event'
-    __string__ = "Appeal event"
-    __access__ = {'appeal'}
-    appeal = fields.Many2One(
-        'crm.appeal', "Appeal", required=True, ondelete='CASCADE',
-        readonly=True)
-    date = fields.DateTime("Date", required=True, readonly=True)
-    user = fields.Many2One('res.user', "User", readonly=True)
-    kind = fields.Selection([
-            ('created', "Created"),
-            ('taken', "Taken into work"),
-            ('transferred', "Transferred"),
-            ('closed', "Closed"),
-            ('notified', "Applicant notified"),
-            ('notify_pending', "Notification to make"),
-            ('rejected', "Rejected"),
-            ('reopened', "Reopened"),
-            ('another', "Another question"),
-            ('rated', "Applicant rated"),
-            ], "Event", required=True, readonly=True)
-    state = fields.Selection(STATES, "State", readonly=True)
-    from_line = fields.Many2One(
-        'crm.support_line', "From Line", readonly=True)
-    to_line = fields.Many2One('crm.support_line', "To Line", readonly=True)
-    from_operator = fields.Many2One(
-        'res.user', "From Operator", readonly=True)
-    to_operator = fields.Many2One('res.user', "To Operator", readonly=True)
-    channel = fields.Selection(
-        [(None, "")] + NOTIFY_CHANNELS, "Channel", readonly=True)
-    comment = fields.Text("Comment", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.appeal, Index.Range())))
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-    @classmethod
-    def build(cls, appeal, kind, state=None, **values):
-        "Return an unsaved event of the appeal, by the current user, now"
-        return cls(appeal=appeal, kind=kind, date=dt.datetime.now(),
-            user=Transaction().user or None, state=state or appeal.state,
-            **values)
-
-    @classmethod
-    def record(cls, appeals, kind, **values):
-        events = [cls.build(a, kind, **values) for a in appeals]
-        cls.save(events)
-        return events

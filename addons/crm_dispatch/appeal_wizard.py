@@ -6,7 +6,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
-from .appeal import AUTO_CLOSE_TEXT, OPEN_STATES
+from .appeal_lifecycle import AUTO_CLOSE_TEXT, OPEN_STATES
 from .exceptions import AppealError
 
 

@@ -1,0 +1,61 @@
+"The event log of appeals."
+import datetime as dt
+
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.transaction import Transaction
+
+from .appeal_lifecycle import NOTIFY_CHANNELS, STATES
+
+
+class AppealEvent(ModelSQL, ModelView):
+    "Appeal event (Событие обращения)"
+    __name__ = 'crm.appeal.event'
+    __string__ = "Appeal event"
+    __access__ = {'appeal'}
+    appeal = fields.Many2One(
+        'crm.appeal', "Appeal", required=True, ondelete='CASCADE',
+        readonly=True)
+    date = fields.DateTime("Date", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    kind = fields.Selection([
+            ('created', "Created"),
+            ('taken', "Taken into work"),
+            ('transferred', "Transferred"),
+            ('closed', "Closed"),
+            ('notified', "Applicant notified"),
+            ('notify_pending', "Notification to make"),
+            ('rejected', "Rejected"),
+            ('reopened', "Reopened"),
+            ('another', "Another question"),
+            ('rated', "Applicant rated"),
+            ], "Event", required=True, readonly=True)
+    state = fields.Selection(STATES, "State", readonly=True)
+    from_line = fields.Many2One(
+        'crm.support_line', "From Line", readonly=True)
+    to_line = fields.Many2One('crm.support_line', "To Line", readonly=True)
+    from_operator = fields.Many2One(
+        'res.user', "From Operator", readonly=True)
+    to_operator = fields.Many2One('res.user', "To Operator", readonly=True)
+    channel = fields.Selection(
+        [(None, "")] + NOTIFY_CHANNELS, "Channel", readonly=True)
+    comment = fields.Text("Comment", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.appeal, Index.Range())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def build(cls, appeal, kind, state=None, **values):
+        "Return an unsaved event of the appeal, by the current user, now"
+        return cls(appeal=appeal, kind=kind, date=dt.datetime.now(),
+            user=Transaction().user or None, state=state or appeal.state,
+            **values)
+
+    @classmethod
+    def record(cls, appeals, kind, **values):
+        events = [cls.build(a, kind, **values) for a in appeals]
+        cls.save(events)
+        return events
