@@ -161,7 +161,8 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         open_ = Eval('state').in_(OPEN_STATES)
         cls._buttons.update({
                 'take': {
-                    'invisible': ~open_,
+                    # in work already: hand it over with «transfer»
+                    'invisible': Eval('state') != 'draft',
                     'depends': ['state'],
                     },
                 'transfer': {
