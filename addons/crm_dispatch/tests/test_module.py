@@ -1,6 +1,7 @@
 import datetime as dt
 import os
 import re
+from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
@@ -33,6 +34,14 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
         Lang.write([ru], {'translatable': True})
         Lang.load_translations([ru])
 
+    @contextmanager
+    def _russian_company(self):
+        "An organisation whose user works in Russian; yields source, reason"
+        self._russian()
+        company = create_company()
+        with set_company(company), Transaction().set_context(language='ru'):
+            yield self._catalogue(company)
+
     def _catalogue(self, company):
         pool = Pool()
         Source = pool.get('crm.appeal.source')
@@ -60,10 +69,7 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
         "A malformed phone gives a Russian error and creates nothing"
         pool = Pool()
         Appeal = pool.get('crm.appeal')
-        self._russian()
-        company = create_company()
-        with set_company(company), Transaction().set_context(language='ru'):
-            phone, reason = self._catalogue(company)
+        with self._russian_company() as (phone, reason):
             with self.assertRaises(UserError) as cm:
                 Appeal.create([{
                             'source': phone.id, 'reason': reason.id,
@@ -77,10 +83,7 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
         "Closing without work done gives a Russian error, nothing changes"
         pool = Pool()
         Appeal = pool.get('crm.appeal')
-        self._russian()
-        company = create_company()
-        with set_company(company), Transaction().set_context(language='ru'):
-            phone, reason = self._catalogue(company)
+        with self._russian_company() as (phone, reason):
             appeal, = Appeal.create([{
                         'source': phone.id, 'reason': reason.id}])
             Appeal.take([appeal])
@@ -98,10 +101,7 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
         pool = Pool()
         Appeal = pool.get('crm.appeal')
         Configuration = pool.get('crm.configuration')
-        self._russian()
-        company = create_company()
-        with set_company(company), Transaction().set_context(language='ru'):
-            phone, reason = self._catalogue(company)
+        with self._russian_company() as (phone, reason):
             appeal, = Appeal.create([{'source': phone.id}])
             with self.assertRaises(UserError) as cm:
                 Appeal.do_reject([appeal], '')
