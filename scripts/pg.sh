@@ -66,7 +66,8 @@ PY
 
 as_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$PG_USER" -- "$@"
+        # from /: the postgres user may not enter the caller's folder
+        (cd / && runuser -u "$PG_USER" -- "$@")
     else
         "$@"
     fi
