@@ -1,6 +1,7 @@
 "Applicants (party.party) as the contact centre sees them."
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
+from sql.aggregate import Avg
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
@@ -66,7 +67,6 @@ class Party(metaclass=PoolMeta):
         appeal = Appeal.__table__()
         cursor = Transaction().connection.cursor()
         result = {p.id: None for p in parties}
-        from sql.aggregate import Avg
         cursor.execute(*appeal.select(
                 appeal.applicant, Avg(appeal.rating),
                 where=appeal.applicant.in_(list(result))
