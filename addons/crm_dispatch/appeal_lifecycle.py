@@ -31,6 +31,15 @@ class AppealLifeCycle:
     its event (who, when, from/to line and operator)."""
     __slots__ = ()
 
+    @classmethod
+    def check_states(cls, appeals, states=OPEN_STATES):
+        "Refuse appeals whose state is not among states"
+        for appeal in appeals:
+            if appeal.state not in states:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_appeal_not_open',
+                        appeal=appeal.rec_name))
+
     def _spent_minutes(self, now):
         if not self.work_started:
             return self.labour_minutes
@@ -83,11 +92,8 @@ class AppealLifeCycle:
             raise AppealError(gettext('crm_dispatch.msg_transfer_target'))
         now = dt.datetime.now()
         events = []
+        cls.check_states(appeals)
         for appeal in appeals:
-            if appeal.state not in OPEN_STATES:
-                raise AppealError(gettext(
-                        'crm_dispatch.msg_appeal_not_open',
-                        appeal=appeal.rec_name))
             old_line, old_operator = appeal.support_line, appeal.operator
             if support_line:
                 appeal.support_line = support_line

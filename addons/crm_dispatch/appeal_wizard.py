@@ -23,11 +23,7 @@ class AppealWizardMixin:
         User = Pool().get('res.user')
         if len(self.records) > 1 and User.crm_restricted():
             raise AppealError(gettext('crm_dispatch.msg_mass_supervisor'))
-        for appeal in self.records:
-            if appeal.state not in states:
-                raise AppealError(gettext(
-                        'crm_dispatch.msg_appeal_not_open',
-                        appeal=appeal.rec_name))
+        self.model.check_states(self.records, states)
 
 
 class TransferStart(ModelView):
