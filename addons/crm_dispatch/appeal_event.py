@@ -11,7 +11,6 @@ class AppealEvent(ModelSQL, ModelView):
     "Appeal event (Событие обращения)"
     __name__ = 'crm.appeal.event'
     __string__ = "Appeal event"
-    __access__ = {'appeal'}
     appeal = fields.Many2One(
         'crm.appeal', "Appeal", required=True, ondelete='CASCADE',
         readonly=True)
@@ -43,6 +42,9 @@ class AppealEvent(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # The appeal's rules are the event's: Model.__setup__ resets
+        # __access__, so it must be filled here, not in the class body
+        cls.__access__.add('appeal')
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.appeal, Index.Range())))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]

@@ -1,12 +1,17 @@
 "The life cycle of appeals: take, transfer, close, reject, reopen..."
 import datetime as dt
 from email.message import EmailMessage
+from functools import wraps
+
+from sql import For
 
 import trytond.config as config
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import AppealError
@@ -26,6 +31,21 @@ NOTIFY_CHANNELS = [
 AUTO_CLOSE_TEXT = "Проинформирован. Закрыто автоматически"
 
 
+def locked(states):
+    """Decorate a step of the life cycle that applies to appeals in states:
+    lock their rows in the writing transaction and refuse the step (in
+    Russian, saying who got there first) for an appeal whose committed
+    state is another one, before anything is written.  Put it above
+    ModelView.button so that it runs before the button's own checks."""
+    def decorator(func):
+        @wraps(func)
+        def wrapper(cls, appeals, *args, **kwargs):
+            cls.lock_states(appeals, states)
+            return func(cls, appeals, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
 class AppealLifeCycle:
     """Transitions and wizard back-ends of crm.appeal; every step writes
     its event (who, when, from/to line and operator)."""
@@ -40,6 +60,77 @@ class AppealLifeCycle:
                         'crm_dispatch.msg_appeal_not_open',
                         appeal=appeal.rec_name))
 
+    @classmethod
+    def lock_states(cls, appeals, states):
+        "Lock the rows of appeals and check their committed states"
+        if Transaction().check_access:
+            # Say nothing of an appeal the user may not see
+            cls.read([a.id for a in appeals], ['id'])
+        rows = cls._lock_rows(appeals)
+        User = Pool().get('res.user')
+        selection = None
+        for appeal in appeals:
+            state, operator, closed_by = rows.get(
+                appeal.id, (None, None, None))
+            if state is None or state in states:
+                continue
+            if selection is None:
+                selection = dict(
+                    cls.fields_get(['state'])['state']['selection'])
+            if state == 'in_work' and 'draft' in states:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_appeal_taken_already',
+                        appeal=appeal.rec_name,
+                        operator=User(operator).rec_name if operator
+                        else ''))
+            elif state in OPEN_STATES:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_appeal_open_already',
+                        appeal=appeal.rec_name, state=selection[state]))
+            user = closed_by or operator
+            raise AppealError(gettext(
+                    'crm_dispatch.msg_appeal_closed_already',
+                    appeal=appeal.rec_name, state=selection[state],
+                    user=User(user).rec_name if user else ''))
+
+    @classmethod
+    def _lock_rows(cls, appeals):
+        """Lock the rows for the rest of the transaction and return their
+        committed (state, operator, closed by) by id"""
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        ids = sorted({a.id for a in appeals if a.id is not None and a.id >= 0})
+        rows = {}
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
+            where = table.id.in_(list(sub_ids))
+            if backend.name == 'sqlite':
+                # SQLite takes its write lock with the first write of the
+                # transaction (BEGIN IMMEDIATE): write first so that the
+                # state read next can no longer change under us
+                cursor.execute(*table.update(
+                        [table.state], [table.state], where=where))
+                query = table.select(
+                    table.id, table.state, table.operator, table.closed_by,
+                    where=where)
+            else:
+                # Wait for the holder rather than fail (Tryton's lock() is
+                # NOWAIT): once he commits, REPEATABLE READ makes this
+                # transaction retry and the state read is his
+                query = table.select(
+                    table.id, table.state, table.operator, table.closed_by,
+                    where=where, order_by=[table.id.asc],
+                    for_=For('UPDATE'))
+            cursor.execute(*query)
+            rows.update((r[0], r[1:]) for r in cursor)
+        # What was read of them before the lock may be stale
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            if cls.__name__ in cache:
+                for id_ in ids:
+                    cache[cls.__name__].pop(id_, None)
+        return rows
+
     def _spent_minutes(self, now):
         if not self.work_started:
             return self.labour_minutes
@@ -47,6 +138,7 @@ class AppealLifeCycle:
         return (self.labour_minutes or 0) + max(spent, 0)
 
     @classmethod
+    @locked(['draft'])
     @ModelView.button
     @Workflow.transition('in_work')
     def take(cls, appeals):
@@ -83,6 +175,7 @@ class AppealLifeCycle:
         pass
 
     @classmethod
+    @locked(OPEN_STATES)
     def do_transfer(cls, appeals, support_line=None, operator=None,
             comment=None):
         "Hand the appeals to another line and/or operator"
@@ -92,7 +185,6 @@ class AppealLifeCycle:
             raise AppealError(gettext('crm_dispatch.msg_transfer_target'))
         now = dt.datetime.now()
         events = []
-        cls.check_states(appeals)
         for appeal in appeals:
             old_line, old_operator = appeal.support_line, appeal.operator
             if support_line:
@@ -121,6 +213,7 @@ class AppealLifeCycle:
         pass
 
     @classmethod
+    @locked(OPEN_STATES)
     @Workflow.transition('resolved')
     def do_close(cls, appeals, work_done, result=None, notify=None):
         pool = Pool()
@@ -201,6 +294,7 @@ class AppealLifeCycle:
         pass
 
     @classmethod
+    @locked(OPEN_STATES)
     @Workflow.transition('rejected')
     def do_reject(cls, appeals, reason=None):
         pool = Pool()
@@ -223,6 +317,7 @@ class AppealLifeCycle:
         Event.save(events)
 
     @classmethod
+    @locked(['resolved', 'rejected'])
     @ModelView.button
     @Workflow.transition('in_work')
     def reopen(cls, appeals):

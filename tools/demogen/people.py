@@ -109,6 +109,12 @@ class People:
             to_write += [accounts, {'holder': party_id}]
         if to_write:
             Account.write(*to_write)
+        # An applicant without an account was registered by one of the
+        # organisations (created there): only its users see him
+        pool.get('crm.party-company.company').link(
+            (party.id, self.companies[i % len(self.companies)].id)
+            for i, (party, accounts) in enumerate(zip(self.applicants, links))
+            if not accounts)
         self.applicant_accounts = dict(
             zip([p.id for p in self.applicants], links))
         self.summary['applicants'] = len(self.applicants)
