@@ -85,6 +85,7 @@ class AccountParty(ModelSQL):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('account')
         t = cls.__table__()
         cls._sql_constraints = [
             ('account_party_unique', Unique(t, t.account, t.party),

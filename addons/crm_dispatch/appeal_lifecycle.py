@@ -12,7 +12,7 @@ from trytond.model import ModelView, Workflow
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .exceptions import AppealError
 
@@ -52,31 +52,23 @@ class AppealLifeCycle:
     __slots__ = ()
 
     @classmethod
-    def check_states(cls, appeals, states=OPEN_STATES):
-        "Refuse appeals whose state is not among states"
-        for appeal in appeals:
-            if appeal.state not in states:
-                raise AppealError(gettext(
-                        'crm_dispatch.msg_appeal_not_open',
-                        appeal=appeal.rec_name))
-
-    @classmethod
-    def lock_states(cls, appeals, states):
-        "Lock the rows of appeals and check their committed states"
-        if Transaction().check_access:
-            # Say nothing of an appeal the user may not see
-            cls.read([a.id for a in appeals], ['id'])
-        rows = cls._lock_rows(appeals)
+    def check_states(cls, appeals, states=OPEN_STATES, rows=None):
+        """Refuse, saying who got there first, the appeals whose state is
+        not among states; rows: their committed (state, operator, closed
+        by) by id, else their values as read"""
         User = Pool().get('res.user')
-        selection = None
         for appeal in appeals:
-            state, operator, closed_by = rows.get(
-                appeal.id, (None, None, None))
+            if rows is not None:
+                state, operator, closed_by = rows.get(
+                    appeal.id, (None, None, None))
+            else:
+                state, operator, closed_by = (appeal.state,
+                    appeal.operator and appeal.operator.id,
+                    appeal.closed_by and appeal.closed_by.id)
             if state is None or state in states:
                 continue
-            if selection is None:
-                selection = dict(
-                    cls.fields_get(['state'])['state']['selection'])
+            state_string = dict(
+                cls.fields_get(['state'])['state']['selection'])[state]
             if state == 'in_work' and 'draft' in states:
                 raise AppealError(gettext(
                         'crm_dispatch.msg_appeal_taken_already',
@@ -86,12 +78,23 @@ class AppealLifeCycle:
             elif state in OPEN_STATES:
                 raise AppealError(gettext(
                         'crm_dispatch.msg_appeal_open_already',
-                        appeal=appeal.rec_name, state=selection[state]))
+                        appeal=appeal.rec_name, state=state_string))
             user = closed_by or operator
             raise AppealError(gettext(
                     'crm_dispatch.msg_appeal_closed_already',
-                    appeal=appeal.rec_name, state=selection[state],
+                    appeal=appeal.rec_name, state=state_string,
                     user=User(user).rec_name if user else ''))
+
+    @classmethod
+    def lock_states(cls, appeals, states):
+        """Lock the rows of appeals and check that the user may still see
+        them and that their committed states are among states"""
+        rows = cls._lock_rows(appeals)
+        # Wizards run their steps without access checks, and the appeal
+        # may have left the user's line while his dialog was open
+        with check_access():
+            cls.read(list(rows), ['id'])
+        cls.check_states(appeals, states, rows=rows)
 
     @classmethod
     def _lock_rows(cls, appeals):

@@ -139,6 +139,7 @@ class SupportLineUser(RuleDependencyMixin, ModelSQL):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('line')
         t = cls.__table__()
         cls._sql_constraints = [
             ('member_unique', Unique(t, t.line, t.user),
@@ -153,6 +154,11 @@ class SupportLineTag(ModelSQL):
     line = fields.Many2One(
         'crm.support_line', "Line", required=True, ondelete='CASCADE')
     tag = fields.Many2One('crm.tag', "Tag", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('line')
 
 
 class ReasonGroup(CodeMixin, DeactivableMixin, ModelSQL, ModelView):

@@ -1,0 +1,306 @@
+"""The access matrix: every demo role against every model of the product
+(and Tryton's ir.email, ir.attachment, ir.note, party.party and
+party.contact_mechanism), over JSON-RPC as sao and API users reach them.
+
+For each role, the records of an organisation it does not belong to and,
+for operators bound to their lines, the appeals of another line (with all
+that hangs on them) are: not found by search, refused to read, write,
+delete, and no record of them can be created; every refusal reads in
+Russian and nothing changes.  Each role still reads its own records."""
+import re
+import urllib.error
+
+import pytest
+
+from .demo_server import RPCError
+from .test_races import Client
+
+ROLES = ['operator1', 'operator2', 'executor1', 'supervisor', 'admin']
+SAMPLES = 2
+CYRILLIC = re.compile('[А-Яа-яЁё]')
+
+# Stored models of crm_dispatch that belong to an organisation: the path
+# to its company and a value to write (None: write a relation to itself)
+BY_COMPANY = {
+    'crm.appeal': ('company', {'description': 'Чужая правка'}),
+    'crm.appeal.event': ('appeal.company', {'comment': 'Чужая правка'}),
+    'crm.account': ('company', {'external_id': 'ЧУЖОЙ'}),
+    'crm.district': ('company', {'name': 'Чужой район'}),
+    'crm.building': ('company', {'house': '999'}),
+    'crm.premise': ('building.company', {'number': '999'}),
+    'crm.support_line': ('company', {'name': 'Чужая линия'}),
+    'crm.appeal.result': ('company', {'name': 'Чужой результат'}),
+    'party.contact_mechanism': ('party.crm_companies', {
+            'comment': 'Чужая правка'}),
+    }
+# The same catalogue for every organisation (no company on them)
+SHARED = {
+    'crm.configuration', 'crm.appeal.source', 'crm.tag',
+    'crm.appeal.reason.group', 'crm.appeal.reason',
+    'crm.appeal.reason-crm.tag', 'crm.appeal.reason.deadline',
+    }
+# Tables behind relation fields and multi-company values: no RPC reaches
+# them (the dispatcher answers 403 for every user); each also follows its
+# parent's rules through __access__ or a company rule
+NOT_EXPOSED = {
+    'crm.appeal-crm.account', 'crm.account-party.party',
+    'crm.support_line-res.user', 'crm.support_line-crm.tag',
+    'crm.configuration.sequence', 'crm.party-company.company',
+    'crm.appeal.reason-crm.tag',
+    }
+# Checked on their own below
+SPECIAL = {'party.party', 'crm.contact.public'}
+# Records that hang on an appeal: path to the appeal
+ON_APPEAL = {
+    'crm.appeal.event': 'appeal',
+    }
+RESOURCES = ['ir.email', 'ir.note', 'ir.attachment']
+WRITES = {
+    'party.party': {'name': 'Чужая правка'},
+    'ir.note': {'message': 'Чужая правка'},
+    'ir.attachment': {'name': 'чужое.txt'},
+    }
+
+
+@pytest.fixture(scope='module')
+def world(crm_server):
+    base_url, database = crm_server
+    admin = Client(base_url, database, 'admin')
+    companies = admin.model('company.company', 'search', [], 0, None, None)
+    users = {u['login']: u for u in admin.model('res.user', 'search_read',
+            [('login', 'in', ROLES)], 0, None, None,
+            ['login', 'companies', 'crm_lines'])}
+    operator_group = admin.model('res.group', 'search', [
+            ('name', '=', 'CRM: оператор')], 0, None, None) or admin.model(
+        'res.group', 'search', [('name', '=', 'CRM Operator')],
+        0, None, None)
+    supervisors = admin.model('res.group', 'search', [
+            ('name', 'in', ['CRM: старший оператор', 'CRM Supervisor',
+                    'CRM: администратор', 'CRM Administrator'])],
+        0, None, None)
+    appeals = admin.model('crm.appeal', 'search', [], 0, None, None)
+    # A note and an attachment on every tenth appeal: the demo has none
+    admin.model('ir.note', 'create', [
+            {'resource': f'crm.appeal,{a}', 'message': 'Заметка оператора'}
+            for a in appeals[::10]])
+    admin.model('ir.attachment', 'create', [
+            {'resource': f'crm.appeal,{a}', 'name': 'акт.txt',
+                'type': 'data', 'data': None}
+            for a in appeals[::10]])
+    # A close notification archived on appeals of each organisation and
+    # line (the demo's own letters may all fall on one side)
+    for company in companies:
+        for line in admin.model('crm.support_line', 'search', [],
+                0, None, None):
+            found = admin.model('crm.appeal', 'search', [
+                    ('company', '=', company), ('support_line', '=', line),
+                    ('state', '=', 'in_work')], 0, 1, None)
+            if not found:
+                continue
+            admin.model('crm.appeal', 'write', found, {
+                    'contact_email': 'zhitel@example.ru',
+                    'notify_on_close': True, 'notify_channel': 'email'})
+            admin.wizard('crm.appeal.close', found[0],
+                {'work_done': 'Выполнено', 'notify': True}, 'close')
+    return {
+        'url': base_url, 'database': database, 'admin': admin,
+        'companies': companies, 'users': users,
+        'operator_group': operator_group, 'wide_groups': supervisors,
+        }
+
+
+def _restricted(world, login):
+    "Whether the role's lines bound the appeals it sees"
+    admin = world['admin']
+    user, = admin.model('res.user', 'read', [world['users'][login]['id']],
+        ['groups'])
+    groups = set(user['groups'])
+    if not groups & set(world['operator_group']):
+        return False
+    if groups & set(world['wide_groups']):
+        return False
+    lines = admin.model('crm.support_line', 'read',
+        world['users'][login]['crm_lines'] or [], ['appeal_access'])
+    return not any(l['appeal_access'] == 'all' for l in lines)
+
+
+def _forbidden(world, login):
+    """{model: ids} of records the role may not see, as admin finds them"""
+    admin = world['admin']
+    user = world['users'][login]
+    others = sorted(set(world['companies']) - set(user['companies']))
+    restricted = _restricted(world, login)
+    found = {}
+
+    def add(model, domain):
+        ids = admin.model(model, 'search', domain, 0, SAMPLES,
+            [('id', 'DESC')])
+        if ids:
+            found.setdefault(model, []).extend(ids)
+
+    if others:
+        for model, (path, _) in BY_COMPANY.items():
+            add(model, [(path, 'in', others)])
+        add('party.party', [('crm_companies', '!=', None),
+                ('crm_companies', 'not in', user['companies'])])
+    appeals = []
+    if others:
+        appeals += admin.model('crm.appeal', 'search',
+            [('company', 'in', others)], 0, 50, None)
+    if restricted:
+        line_domain = [('company', 'in', user['companies']),
+            ('support_line', '!=', None),
+            ('support_line', 'not in', user['crm_lines'])]
+        add('crm.appeal', line_domain)
+        for model, path in ON_APPEAL.items():
+            add(model, [(path + '.' + f, o, v) for f, o, v in line_domain])
+        appeals += admin.model('crm.appeal', 'search', line_domain,
+            0, 50, None)
+    if appeals:
+        for model in RESOURCES:
+            add(model, [('resource', 'in',
+                        [f'crm.appeal,{a}' for a in appeals])])
+    return found
+
+
+def _refused(call):
+    with pytest.raises(RPCError) as info:
+        call()
+    message = str(info.value)
+    assert CYRILLIC.search(message), f'refusal not in Russian: {message}'
+    return message
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_role_is_refused_what_it_may_not_see(world, login):
+    admin = world['admin']
+    role = Client(world['url'], world['database'], login)
+    forbidden = _forbidden(world, login)
+    user = world['users'][login]
+    if set(world['companies']) - set(user['companies']):
+        # The demo must give every scoped model something to refuse
+        assert {'crm.appeal', 'crm.appeal.event', 'party.party',
+            'party.contact_mechanism', 'crm.account', 'crm.building',
+            'ir.email'} <= set(forbidden), sorted(forbidden)
+    for model, ids in forbidden.items():
+        before = admin.model(model, 'read', ids, ['write_date'])
+        assert not role.model(model, 'search', [('id', 'in', ids)],
+            0, None, None), (login, model)
+        _refused(lambda: role.model(model, 'read', ids, ['id']))
+        if model == 'ir.email':
+            # Archived letters are not writable over RPC for anybody
+            continue
+        values = WRITES.get(model) or BY_COMPANY.get(model, (None, {}))[1]
+        if values:
+            _refused(lambda: role.model(model, 'write', ids, values))
+        _refused(lambda: role.model(model, 'delete', ids))
+        after = admin.model(model, 'read', ids, ['write_date'])
+        assert after == before, (login, model)
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_role_cannot_create_in_what_it_may_not_see(world, login):
+    admin = world['admin']
+    role = Client(world['url'], world['database'], login)
+    forbidden = _forbidden(world, login)
+    appeal = next(iter(forbidden.get('crm.appeal', [])), None)
+    party = next(iter(forbidden.get('party.party', [])), None)
+    user = world['users'][login]
+    others = sorted(set(world['companies']) - set(user['companies']))
+    attempts = []
+    if appeal:
+        source, = admin.model('crm.appeal', 'read', [appeal], ['source'])
+        attempts += [
+            ('ir.note', {'resource': f'crm.appeal,{appeal}',
+                    'message': 'Чужая заметка'}),
+            ('ir.attachment', {'resource': f'crm.appeal,{appeal}',
+                    'name': 'чужое.txt', 'type': 'data'}),
+            ('crm.appeal.event', {'appeal': appeal, 'kind': 'created',
+                    'date': None}),
+            ]
+    if others:
+        sources = admin.model('crm.appeal.source', 'search', [],
+            0, 1, None)
+        attempts += [
+            ('crm.appeal', {'company': others[0], 'source': sources[0],
+                    'description': 'Чужое обращение'}),
+            ('crm.account', {'company': others[0], 'number': '99999999'}),
+            ('crm.building', {'company': others[0], 'city': 'Чужой',
+                    'street': 'ул. Чужая', 'house': '1'}),
+            ]
+    if party:
+        attempts.append(('party.contact_mechanism', {'party': party,
+                    'type': 'phone', 'value': '+79990000000'}))
+    if others or _restricted(world, login):
+        assert attempts, login
+    for model, values in attempts:
+        count = admin.model(model, 'search_count', [])
+        _refused(lambda: role.model(model, 'create', [values]))
+        assert admin.model(model, 'search_count', []) == count, (
+            login, model)
+
+
+@pytest.mark.parametrize('login', ROLES)
+def test_role_reads_its_own(world, login):
+    role = Client(world['url'], world['database'], login)
+    user = world['users'][login]
+    appeals = role.model('crm.appeal', 'search', [], 0, 5, None)
+    assert appeals, login
+    assert role.model('crm.appeal', 'read', appeals, ['number'])
+    events = role.model('crm.appeal.event', 'search',
+        [('appeal', 'in', appeals)], 0, None, None)
+    assert events, login
+    parties = role.model('party.party', 'search', [
+            ('crm_companies', 'in', user['companies'])], 0, 5, None)
+    assert parties, login
+    assert role.model('party.party', 'read', parties, ['name'])
+    assert role.model('party.contact_mechanism', 'search', [
+            ('party', 'in', parties)], 0, None, None)
+
+
+def test_public_contacts_follow_their_applicants(world):
+    """A contact shared by applicants of the second organisation only is on
+    its review list, not on the first one's"""
+    admin = world['admin']
+    first, second = sorted(world['companies'])[:2]
+    parties = admin.model('party.party', 'search', [
+            ('crm_companies', '=', second),
+            ('crm_companies', '!=', first)], 0, 6, None)
+    assert len(parties) == 6
+    admin.model('party.contact_mechanism', 'create', [
+            {'party': p, 'type': 'phone', 'value': '+7 999 555-00-11'}
+            for p in parties])
+    review, = admin.model('crm.contact.public', 'search', [
+            ('value', '=', '+79995550011')], 0, None, None)
+    operator1 = Client(world['url'], world['database'], 'operator1')
+    assert review not in operator1.model('crm.contact.public', 'search',
+        [], 0, None, None)
+    _refused(lambda: operator1.model(
+            'crm.contact.public', 'read', [review], ['value']))
+    supervisor = Client(world['url'], world['database'], 'supervisor')
+    assert review in supervisor.model('crm.contact.public', 'search',
+        [], 0, None, None)
+
+
+def test_matrix_covers_every_model(world):
+    "A new model of the product must be placed in the matrix"
+    admin = world['admin']
+    models = {m['name'] for m in admin.model('ir.model', 'search_read', [
+                ('module', '=', 'crm_dispatch')], 0, None, None, ['name'])}
+    reachable, unreachable = set(), set()
+    for model in models:
+        try:
+            admin.model(model, 'search', [], 0, 1, None)
+        except urllib.error.HTTPError as error:
+            assert error.code == 403, (model, error)
+            unreachable.add(model)
+            continue
+        except RPCError:
+            # A wizard's form: nothing stored
+            continue
+        reachable.add(model)
+    assert reachable - (set(BY_COMPANY) | SHARED | SPECIAL) == set()
+    assert NOT_EXPOSED <= unreachable
+    # The rest are the forms of wizards, stored nowhere
+    assert {m for m in unreachable - NOT_EXPOSED
+        if not m.endswith('.start')} == set()

@@ -1,0 +1,134 @@
+"""One appeal, one owner: two users acting on the same appeal at the same
+moment, each through his own JSON-RPC session (so each in his own
+transaction of the running server), on SQLite or on PostgreSQL as the suite
+runs.  Exactly one of them wins, the loser reads why in Russian and nothing
+of his is written."""
+import threading
+
+import pytest
+
+from .demo_server import RPCError, Session
+
+ROUNDS = 20
+
+
+class Client(Session):
+    "A JSON-RPC session with the user's context and wizard runs"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = self.call('model.res.user.get_preferences', True, {})
+        self.name, = [u['rec_name'] for u in self.model(
+                'res.user', 'read', [self.user_id], ['rec_name'])]
+
+    def model(self, model, method, *args):
+        return self.call(f'model.{model}.{method}', *args, self.context)
+
+    def wizard(self, name, appeal_id, values, button):
+        "Run the appeal wizard name as sao does: create, start, button"
+        context = dict(self.context, active_model='crm.appeal',
+            active_id=appeal_id, active_ids=[appeal_id])
+        session, start, _ = self.call(f'wizard.{name}.create', context)
+        self.call(f'wizard.{name}.execute', session, {}, start, context)
+        return self.call(f'wizard.{name}.execute', session,
+            {start: values}, button, context)
+
+
+def _at_once(*calls):
+    """Run the calls at the same moment, each in its thread; return for
+    each 'ok' or the error's message"""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            call()
+            results[i] = 'ok'
+        except RPCError as error:
+            results[i] = str(error)
+
+    threads = [threading.Thread(target=run, args=(i, c))
+        for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.fixture(scope='module')
+def race(crm_server):
+    base_url, database = crm_server
+    supervisor = Client(base_url, database, 'supervisor')
+    operator1 = Client(base_url, database, 'operator1')
+    lines = {l['number']: l['id'] for l in supervisor.model(
+            'crm.support_line', 'search_read', [], 0, None, None,
+            ['number'])}
+    # A reason operator1's line may use, from one of its appeals
+    sample, = operator1.model('crm.appeal', 'search_read', [
+            ('support_line', '=', lines[1]), ('reason', '!=', None)],
+        0, 1, None, ['reason', 'source', 'company'])
+    template = {
+        'company': sample['company'], 'source': sample['source'],
+        'reason': sample['reason'], 'support_line': lines[1],
+        'description': 'Проверка одновременной работы',
+        }
+    return supervisor, operator1, lines, template
+
+
+def _events(client, appeal_id, kind):
+    return client.model('crm.appeal.event', 'search_count', [
+            ('appeal', '=', appeal_id), ('kind', '=', kind)])
+
+
+def test_two_takes_one_owner(race):
+    supervisor, operator1, _, template = race
+    ids = supervisor.model('crm.appeal', 'create', [template] * ROUNDS)
+    for appeal_id in ids:
+        results = _at_once(
+            lambda: operator1.model('crm.appeal', 'take', [appeal_id]),
+            lambda: supervisor.model('crm.appeal', 'take', [appeal_id]))
+        assert results.count('ok') == 1, results
+        winner, loser = ((operator1, supervisor) if results[0] == 'ok'
+            else (supervisor, operator1))
+        refusal, = [r for r in results if r != 'ok']
+        appeal, = supervisor.model(
+            'crm.appeal', 'read', [appeal_id], ['number', 'operator'])
+        assert (f"Обращение {appeal['number']} уже взято в работу: "
+            f"{winner.name}") in refusal
+        assert appeal['operator'] == winner.user_id
+        assert _events(supervisor, appeal_id, 'taken') == 1
+
+
+def test_close_against_transfer(race):
+    """operator1 closes while the supervisor transfers the appeal to line 2
+    (away from operator1): whichever is first, the other is refused"""
+    supervisor, operator1, lines, template = race
+    ids = supervisor.model('crm.appeal', 'create', [template] * ROUNDS)
+    operator1.model('crm.appeal', 'take', ids)
+    for appeal_id in ids:
+        results = _at_once(
+            lambda: operator1.wizard('crm.appeal.close', appeal_id,
+                {'work_done': 'Сделано', 'notify': False}, 'close'),
+            lambda: supervisor.wizard('crm.appeal.transfer', appeal_id,
+                {'support_line': lines[2], 'operator': None,
+                    'comment': 'В аварийную службу'}, 'transfer'))
+        assert results.count('ok') == 1, results
+        appeal, = supervisor.model('crm.appeal', 'read', [appeal_id],
+            ['state', 'support_line'])
+        closed = _events(supervisor, appeal_id, 'closed')
+        transferred = _events(supervisor, appeal_id, 'transferred')
+        if results[0] == 'ok':
+            assert (appeal['state'], appeal['support_line']) == (
+                'resolved', lines[1])
+            assert (closed, transferred) == (1, 0)
+            # The appeal is no longer open
+            assert 'уже закрыто — «Решено»' in results[1], results
+        else:
+            assert (appeal['state'], appeal['support_line']) == (
+                'in_work', lines[2])
+            assert (closed, transferred) == (0, 1)
+            # Out of operator1's line: he may no longer touch it
+            assert 'недоступны' in results[0] or 'уже' in results[0], (
+                results)
