@@ -1,1 +1,4 @@
 "Appeals CRM core: housing stock, applicants, appeals and their life cycle."
+from .speedups import patch_cursor_dict
+
+patch_cursor_dict()

@@ -2,20 +2,24 @@
 import datetime as dt
 
 from sql import Literal, Null
-from sql.conditionals import Case
-from sql.functions import CurrentTimestamp
+from sql.conditionals import Case, Coalesce
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools.email_ import normalize_email, validate_email
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .appeal_lifecycle import (
     NOTIFY_CHANNELS, OPEN_STATES, STATES, AppealLifeCycle)
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
+from .search import (
+    normalize_text, phone_digits, search_phone_digits, search_text)
+from .speedups import TranslatedSelection
 
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
@@ -42,6 +46,8 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         states=_readonly_closed)
     contact_phone = fields.Char("Phone", states=_readonly_closed)
     contact_email = fields.Char("E-Mail", states=_readonly_closed)
+    # The search box finds a phone whatever way it is typed: by digits
+    contact_phone_digits = fields.Char("Phone Digits", readonly=True)
     matching_applicants = fields.Function(fields.Many2Many(
             'party.party', None, None, "Matching Applicants",
             context={'company': Eval('company', -1)},
@@ -99,15 +105,18 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         'res.user', "Operator", ondelete='RESTRICT',
         states={'readonly': Eval('state') != 'draft'})
     deadline = fields.DateTime("Deadline", readonly=True)
+    # Computed by the database (column_overdue): one query for all the
+    # rows read, searched and sorted by the same SQL expression.
+    # Eager: sao reads a lazy field of a list one row per call.
     overdue = fields.Function(
-        fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
+        fields.Boolean("Overdue"), 'get_overdue', loading='eager')
     labour_minutes = fields.Integer(
         "Labour Time (min)", domain=[
             ['OR',
                 ('labour_minutes', '=', None),
                 ('labour_minutes', '>=', 0)]])
     work_started = fields.DateTime("Work Started", readonly=True)
-    state = fields.Selection(
+    state = TranslatedSelection(
         STATES, "State", readonly=True, required=True, sort=False)
     work_done = fields.Text("Work Done", readonly=True)
     result = fields.Many2One('crm.appeal.result', "Result", readonly=True)
@@ -144,6 +153,8 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
                 Index(t, (t.applicant, Index.Range())),
                 Index(t, (t.received_date, Index.Range())),
                 Index(t, (t.number, Index.Similarity())),
+                Index(t, (Coalesce(t.contact_phone_digits, ''),
+                        Index.Similarity())),
                 })
         cls._order = [
             ('received_date', 'DESC NULLS FIRST'),
@@ -191,6 +202,45 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
                     'depends': ['state', 'applicant'],
                     },
                 })
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        filled = table_h.column_exist('contact_phone_digits')
+        super().__register__(module)
+        if not filled:
+            cls._fill_phone_digits()
+
+    @classmethod
+    def _fill_phone_digits(cls):
+        "Phone digits of a database made before the column existed"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id, table.contact_phone,
+                where=table.contact_phone != Null))
+        for id_, phone in cursor.fetchall():
+            cursor.execute(*table.update(
+                    [table.contact_phone_digits], [phone_digits(phone)],
+                    where=table.id == id_))
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """The list's search box: the number, and for a positive search
+        also the phone (by its digits) and the applicant's name"""
+        _, operator, value = clause[:3]
+        domain = [('number', operator, value)]
+        text = search_text(value)
+        if operator not in {'like', 'ilike'} or not text:
+            return domain
+        domain.insert(0, 'OR')
+        digits = search_phone_digits(text)
+        if digits:
+            domain.append(('contact_phone_digits', 'like', f'%{digits}%'))
+        words = normalize_text(text)
+        if words and not digits:
+            domain.append(
+                ('applicant.crm_search_name', 'like', f'%{words}%'))
+        return domain
 
     @classmethod
     def view_attributes(cls):
@@ -328,27 +378,42 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
                 values['deadline'] = deadline
         return values
 
-    def get_overdue(self, name):
-        if not self.deadline:
-            return False
-        if self.state in OPEN_STATES:
-            return self.deadline < dt.datetime.now()
-        if self.state == 'resolved' and self.closed_date:
-            return self.closed_date > self.deadline
-        return False
+    @classmethod
+    def column_overdue(cls, tables):
+        "Open and past the deadline, or resolved after the deadline"
+        table, _ = tables[None]
+        # A parameter, not CURRENT_TIMESTAMP: deadlines are naive UTC
+        # datetimes on both backends, and SQLite compares them as text
+        now = dt.datetime.now()
+        return Case(
+            (table.deadline == Null, Literal(False)),
+            (table.state.in_(OPEN_STATES), table.deadline < now),
+            ((table.state == 'resolved') & (table.closed_date != Null),
+                table.closed_date > table.deadline),
+            else_=Literal(False))
 
     @classmethod
-    def search_overdue(cls, name, clause):
-        _, operator, value = clause
+    def get_overdue(cls, appeals, name):
         table = cls.__table__()
-        now = CurrentTimestamp()
-        late = (table.deadline != Null) & Case(
-            (table.state.in_(OPEN_STATES), table.deadline < now),
-            (table.state == 'resolved', table.closed_date > table.deadline),
-            else_=Literal(False))
-        query = table.select(table.id, where=late)
-        positive = (operator, bool(value)) in {('=', True), ('!=', False)}
-        return [('id', 'in' if positive else 'not in', query)]
+        cursor = Transaction().connection.cursor()
+        result = {a.id: False for a in appeals}
+        for sub_ids in grouped_slice(list(result), MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(
+                    table.id, cls.column_overdue({None: (table, None)}),
+                    where=reduce_ids(table.id, sub_ids)))
+            # SQLite answers 0/1
+            result.update((i, bool(v)) for i, v in cursor)
+        return result
+
+    @classmethod
+    def domain_overdue(cls, domain, tables):
+        _, operator, value = domain
+        return fields.SQL_OPERATORS[operator](
+            cls.column_overdue(tables), bool(value))
+
+    @classmethod
+    def order_overdue(cls, tables):
+        return [cls.column_overdue(tables)]
 
     # -- validation -------------------------------------------------------
 
@@ -361,6 +426,9 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
                         'crm_dispatch.msg_invalid_phone',
                         phone=values['contact_phone']))
             values['contact_phone'] = format_phone(compact)
+        if 'contact_phone' in values:
+            values['contact_phone_digits'] = phone_digits(
+                values['contact_phone'])
         if values.get('contact_email'):
             email = values['contact_email'].strip()
             try:
@@ -462,4 +530,5 @@ class AppealAccount(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        cls.__access__.add('appeal')
         cls._sql_indexes.add(Index(t, (t.account, Index.Range())))

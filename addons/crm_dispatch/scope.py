@@ -6,7 +6,8 @@ there, or created there.  The links are kept in crm.party-company.company
 as the records that make them are written, so that the record rule on
 party.party (and, through party's __access__, on contact mechanisms and
 addresses) is one indexed sub-query instead of a scan of the appeals."""
-from sql import Null
+from sql import Literal, Null
+from sql.operators import Exists
 
 from trytond import backend
 from trytond.model import Index, ModelSQL, Unique, fields
@@ -98,6 +99,30 @@ class PartyScope(metaclass=PoolMeta):
         'crm.party-company.company', 'party', 'company', "Organisations",
         readonly=True,
         help="The organisations whose users see this applicant.")
+
+    @classmethod
+    def domain_crm_companies(cls, domain, tables):
+        """('crm_companies', 'in', ids) and ('crm_companies', '=', None) as
+        EXISTS on the party's own link rows: the record rule uses them on
+        every read of parties, and Tryton's uncorrelated IN would collect
+        the links of every applicant each time"""
+        name, operator, value = domain[:3]
+        if name != 'crm_companies' or not (
+                (operator in {'in', 'not in'}
+                    and isinstance(value, (list, tuple)))
+                or (operator in {'=', '!='} and value is None)):
+            convert = fields.Many2Many.convert_domain.__wrapped__
+            return convert(cls.crm_companies, domain, tables, cls)
+        table, _ = tables[None]
+        link = Pool().get('crm.party-company.company').__table__()
+        where = link.party == table.id
+        if operator in {'in', 'not in'}:
+            where &= link.company.in_(
+                [v for v in value if v is not None] or [-1])
+        expression = Exists(link.select(Literal(1), where=where))
+        if operator in {'not in', '='}:
+            expression = ~expression
+        return expression
 
     @classmethod
     def copy(cls, parties, default=None):
