@@ -34,13 +34,14 @@ export PATH := $(VBIN):$(PATH)
 # No interactive prompts from trytond-admin (admin password) anywhere
 export TRYTONPASSFILE := $(VAR)/adminpass
 
-.PHONY: help venv web conf db demo run test test-pg bench clean
+.PHONY: help venv web conf db demo run test test-pg bench bench-demo clean
 
 help:
 	@echo "make run      - start the CRM with demo data on http://127.0.0.1:8000/"
 	@echo "make test     - run the whole test suite on SQLite"
 	@echo "make test-pg  - run the whole test suite on a throw-away PostgreSQL cluster"
 	@echo "make bench    - run tools/bench.py on a throw-away PostgreSQL cluster"
+	@echo "make bench-demo - the demo's operator queue via JSON-RPC (needs make run)"
 	@echo "make demo     - rebuild the demo database var/db/$(DB).sqlite"
 	@echo "make venv web conf db clean"
 
@@ -143,6 +144,12 @@ test-pg: venv web
 bench: venv
 	PG_DURABLE=1 scripts/pg.sh run -- env BENCH_DB=bench \
 	    $(VPY) tools/bench.py
+
+# The operator queue of the demo through JSON-RPC against `make run`'s
+# server (start it first), with a SQL baseline read from the SQLite file.
+bench-demo: venv
+	$(VPY) tools/bench_demo.py --url http://127.0.0.1:8000/ --database $(DB) \
+	    --sqlite $(DB_DIR)/$(DB).sqlite
 
 # Keeps var/pg*.env: the state of PostgreSQL clusters that may still run
 # (scripts/pg.sh stop removes them).

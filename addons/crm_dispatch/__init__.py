@@ -1,4 +1,5 @@
 "Appeals CRM core: housing stock, applicants, appeals and their life cycle."
-from .speedups import patch_cursor_dict
+from .speedups import patch_cursor_dict, patch_json_encoder
 
 patch_cursor_dict()
+patch_json_encoder()

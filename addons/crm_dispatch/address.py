@@ -9,6 +9,14 @@ def default_company():
     return Transaction().context.get('company')
 
 
+def building_label(city, street, house, block=None):
+    "The address a building is shown by"
+    parts = [f'г. {city}', street, f'д. {house}']
+    if block:
+        parts.append(f'корп. {block}')
+    return ', '.join(parts)
+
+
 class District(DeactivableMixin, ModelSQL, ModelView):
     "District (Район)"
     __name__ = 'crm.district'
@@ -57,10 +65,7 @@ class Building(DeactivableMixin, ModelSQL, ModelView):
     default_company = staticmethod(default_company)
 
     def get_rec_name(self, name):
-        parts = [f'г. {self.city}', self.street, f'д. {self.house}']
-        if self.block:
-            parts.append(f'корп. {self.block}')
-        return ', '.join(parts)
+        return building_label(self.city, self.street, self.house, self.block)
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -23,6 +23,11 @@ class CodeMixin:
         return values
 
 
+def line_label(number, name):
+    "The number and name a support line is shown by"
+    return f'{number}. {name}'
+
+
 class Source(
         CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "Appeal source (Источник обращения)"
@@ -115,7 +120,7 @@ class SupportLine(
         return 'all'
 
     def get_rec_name(self, name):
-        return f'{self.number}. {self.name}'
+        return line_label(self.number, self.name)
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -90,6 +90,17 @@ class Party(metaclass=PoolMeta):
                         where=table.id == id_))
 
     @classmethod
+    def search_rec_name(cls, name, clause):
+        """Applicants are also found by their normalised name: «иванов»
+        and «Иванов», «Алёна» and «Алена» alike, on SQLite too"""
+        domain = super().search_rec_name(name, clause)
+        _, operator, value = clause[:3]
+        if operator in {'like', 'ilike'} and isinstance(value, str):
+            domain = ['OR', domain,
+                ('crm_search_name', 'like', normalize_text(value))]
+        return domain
+
+    @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if 'name' in values:

@@ -14,6 +14,7 @@ from . import demogen
 from .create import bench_create, report_create
 from .database import activate, create_database, drop_database
 from .queue import bench_queue, bulk_load, report_load, report_queue
+from .rpcbench import bench_rpc, report_rpc
 from .report import out
 
 
@@ -28,8 +29,8 @@ def main(argv=None):
             os.environ.get('BENCH_BATCH', 50)),
         help="appeals per request/transaction in (a) (default 50)")
     parser.add_argument('--queue-rows', type=int, default=int(
-            os.environ.get('BENCH_QUEUE_ROWS', 100000)),
-        help="appeals in the table for (b) (default 100000)")
+            os.environ.get('BENCH_QUEUE_ROWS', 1000000)),
+        help="appeals in the table for (b) and (c) (default 1000000)")
     parser.add_argument('--repeat', type=int, default=int(
             os.environ.get('BENCH_REPEAT', 100)),
         help="timed runs of each query in (b) (default 100, at least 50)")
@@ -74,7 +75,11 @@ def main(argv=None):
         t0 = time.perf_counter()
         load = bulk_load(pool, name, options.queue_rows, options.seed)
         report_load(load, time.perf_counter() - t0)
-        report_queue(bench_queue(pool, name, options.repeat, load['line']))
+        queue = bench_queue(pool, name, options.repeat, load['line'])
+        report_queue(queue)
+        out()
+        report_rpc(bench_rpc(uri, name, options.repeat, load['line'],
+                queue['companies']))
         out()
         out(f"Total bench time {time.perf_counter() - started:.0f} s.")
     finally:

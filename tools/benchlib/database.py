@@ -5,11 +5,11 @@ import contextlib
 import urllib.parse
 
 
-def admin_connection(uri):
-    "Autocommit connection to the cluster's maintenance database"
+def admin_connection(uri, dbname='postgres'):
+    "Autocommit connection to the cluster (its maintenance database)"
     import psycopg
     parts = urllib.parse.urlparse(uri)
-    kwargs = dict(dbname='postgres', autocommit=True)
+    kwargs = dict(dbname=dbname, autocommit=True)
     if parts.hostname:
         kwargs['host'] = parts.hostname
     if parts.port:
@@ -36,6 +36,10 @@ def create_database(uri, name):
                 "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'"
                 ).format(sql.Identifier(name)))
         version = conn.execute('SHOW server_version').fetchone()[0]
+    # Trigram indexes (Index.Similarity) of the search columns need pg_trgm
+    # before the modules are activated
+    with admin_connection(uri, name) as conn:
+        conn.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
     return version
 
 

@@ -23,7 +23,8 @@ INSERT INTO crm_appeal (
     number, company, source, received_date, applicant,
     reason_group, reason, description, support_line,
     operator, deadline, state, closed_date, labour_minutes,
-    notify_on_close, create_uid, create_date)
+    notify_on_close, create_uid, create_date,
+    contact_phone, contact_phone_digits)
 SELECT
     'Б-' || g.i, c.company, c.source, c.received,
     c.applicant, c.reason_group, c.reason,
@@ -37,7 +38,10 @@ SELECT
         END,
     CASE WHEN c.state <> 'draft'
         THEN (5 + random() * 40)::int END,
-    false, 0, CURRENT_TIMESTAMP
+    false, 0, CURRENT_TIMESTAMP,
+    '+7 ' || substr(ph.d, 2, 3) || ' ' || substr(ph.d, 5, 3) || '-'
+        || substr(ph.d, 8, 2) || '-' || substr(ph.d, 10, 2),
+    ph.d
 FROM generate_series(1, %(n)s) AS g(i)
 CROSS JOIN LATERAL (
     SELECT
@@ -68,6 +72,49 @@ CROSS JOIN LATERAL (
                 %(n_reasons)s)::int + 0 * r.i AS k) AS kk
         ) AS rs
     ) AS c
+CROSS JOIN LATERAL (SELECT party_phone(c.applicant) AS d) AS ph
+"""
+
+# One mobile phone per applicant (digits as the addon stores them)
+PARTY_PHONE = """
+CREATE OR REPLACE FUNCTION party_phone(integer) RETURNS text
+LANGUAGE sql IMMUTABLE AS
+$$ SELECT '79' || lpad((($1::bigint * 7919) % 1000000000)::text, 9, '0') $$
+"""
+
+# Applicants: one for about five appeals, Russian full names
+SURNAMES = ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев',
+    'Петров', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов',
+    'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров', 'Павлов',
+    'Козлов', 'Степанов', 'Николаев', 'Орлов', 'Андреев', 'Макаров',
+    'Никитин', 'Захаров', 'Зайцев', 'Соловьёв', 'Борисов', 'Яковлев',
+    'Григорьев']
+FIRST_NAMES = [('Александр', 'Анна'), ('Сергей', 'Елена'),
+    ('Дмитрий', 'Ольга'), ('Андрей', 'Татьяна'), ('Алексей', 'Наталья'),
+    ('Иван', 'Мария'), ('Михаил', 'Ирина'), ('Пётр', 'Алёна')]
+BULK_PARTIES = """
+INSERT INTO party_party (name, code, active, crm_search_name,
+    create_uid, create_date)
+SELECT n.name, 'БП-' || g.i, true,
+    replace(lower(n.name), 'ё', 'е'), 0, CURRENT_TIMESTAMP
+FROM generate_series(1, %(n)s) AS g(i)
+CROSS JOIN LATERAL (
+    SELECT (%(surnames)s::text[])[1 + (g.i * 7) %% %(n_surnames)s]
+        || CASE WHEN g.i %% 2 = 0 THEN 'а' ELSE '' END || ' '
+        || (%(first)s::text[])[
+            1 + (1 - g.i %% 2) * %(n_male)s + (g.i / 30) %% %(n_male)s]
+        AS name
+    ) AS n
+"""
+
+# Applicants are seen by the organisations they are linked to (scope.py)
+LINK_PARTIES = """
+INSERT INTO "crm_party-company_company" (party, company, create_uid,
+    create_date)
+SELECT DISTINCT a.applicant, a.company, 0, CURRENT_TIMESTAMP
+FROM crm_appeal AS a
+WHERE a.applicant IS NOT NULL
+ON CONFLICT DO NOTHING
 """
 
 
@@ -91,6 +138,13 @@ def bulk_load(pool, database, total, seed):
             'SELECT id, "group", COALESCE(default_hours, 72) '
             'FROM crm_appeal_reason ORDER BY id')
         reasons = cursor.fetchall()
+        cursor.execute(PARTY_PHONE)
+        n_parties = total // 5 - count(cursor, 'party_party')
+        if missing and n_parties > 0:
+            first = [m for m, _ in FIRST_NAMES] + [f for _, f in FIRST_NAMES]
+            cursor.execute(BULK_PARTIES, dict(n=n_parties,
+                    surnames=SURNAMES, n_surnames=len(SURNAMES),
+                    first=first, n_male=len(FIRST_NAMES)))
         parties = _ids(cursor, 'SELECT id FROM party_party ORDER BY id')
         users = _ids(cursor,
             "SELECT id FROM res_user WHERE login IN "
@@ -109,8 +163,13 @@ def bulk_load(pool, database, total, seed):
                     hours=[r[2] for r in reasons], n_reasons=len(reasons),
                     line1=line1, line2=line2,
                     users=users, n_users=len(users)))
+            cursor.execute(
+                "SELECT to_regclass('\"crm_party-company_company\"')")
+            if cursor.fetchone()[0]:
+                cursor.execute(LINK_PARTIES)
     with root_cursor(database) as cursor:
         cursor.execute('ANALYZE crm_appeal')
+        cursor.execute('ANALYZE party_party')
         cursor.execute(
             'SELECT state, COUNT(*) FROM crm_appeal GROUP BY state '
             'ORDER BY state')

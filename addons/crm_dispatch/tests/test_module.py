@@ -1,17 +1,15 @@
 import datetime as dt
 import os
-import re
 from contextlib import contextmanager
 
 from trytond.exceptions import UserError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.crm_dispatch.party import normalize_phone
+from trytond.modules.crm_dispatch.tests.tools import CYRILLIC, load_russian
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
-
-CYRILLIC = re.compile('[а-яА-ЯёЁ]')
 
 
 class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
@@ -26,18 +24,10 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
             ('crm.appeal.result', 'company'),
             }
 
-    def _russian(self):
-        "Load the Russian translations and make it the user's language"
-        pool = Pool()
-        Lang = pool.get('ir.lang')
-        ru, = Lang.search([('code', '=', 'ru')])
-        Lang.write([ru], {'translatable': True})
-        Lang.load_translations([ru])
-
     @contextmanager
     def _russian_company(self):
         "An organisation whose user works in Russian; yields source, reason"
-        self._russian()
+        load_russian()
         company = create_company()
         with set_company(company), Transaction().set_context(language='ru'):
             yield self._catalogue(company)
@@ -170,6 +160,118 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIsNone(no_reason.deadline)
             self.assertTrue(by_phone.overdue)
 
+    @with_transaction()
+    def test_deadline_recomputed_on_reason_and_received(self):
+        "Changing the reason or the received time moves the deadline"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Reason = pool.get('crm.appeal.reason')
+        company = create_company()
+        with set_company(company):
+            phone, leak = self._catalogue(company)
+            recalc, = Reason.create([{
+                        'group': leak.group.id, 'name': 'Перерасчёт',
+                        'default_hours': 120}])
+            received = dt.datetime(2026, 11, 2, 9, 0)
+            appeal, = Appeal.create([{
+                        'source': phone.id, 'reason': leak.id,
+                        'received_date': received}])
+            self.assertEqual(
+                appeal.deadline, received + dt.timedelta(hours=24))
+
+            Appeal.write([appeal], {'reason': recalc.id})
+            self.assertEqual(Appeal(appeal.id).deadline,
+                received + dt.timedelta(hours=120))
+
+            later = received + dt.timedelta(hours=5)
+            Appeal.write([appeal], {'received_date': later})
+            self.assertEqual(Appeal(appeal.id).deadline,
+                later + dt.timedelta(hours=120))
+
+            # A reason set only after creation gives a deadline too
+            no_reason, = Appeal.create([{
+                        'source': phone.id, 'received_date': received}])
+            self.assertIsNone(no_reason.deadline)
+            Appeal.write([no_reason], {'reason': leak.id})
+            self.assertEqual(Appeal(no_reason.id).deadline,
+                received + dt.timedelta(hours=24))
+
+            # Through save() as the client does, not only write()
+            appeal = Appeal(appeal.id)
+            appeal.reason = leak
+            appeal.save()
+            self.assertEqual(Appeal(appeal.id).deadline,
+                later + dt.timedelta(hours=24))
+
+    @with_transaction()
+    def test_deadline_default_from_configuration(self):
+        "A reason without hours takes the configured default deadline"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Reason = pool.get('crm.appeal.reason')
+        Configuration = pool.get('crm.configuration')
+        company = create_company()
+        with set_company(company):
+            phone, leak = self._catalogue(company)
+            noise, = Reason.create([{
+                        'group': leak.group.id, 'name': 'Шум'}])
+            self.assertFalse(noise.default_hours)
+            self.assertFalse(noise.deadlines)
+            received = dt.datetime(2026, 11, 2, 9, 0)
+            self.assertEqual(
+                Configuration(1).default_deadline_hours, 72)
+            appeal, = Appeal.create([{
+                        'source': phone.id, 'reason': noise.id,
+                        'received_date': received}])
+            self.assertEqual(
+                appeal.deadline, received + dt.timedelta(hours=72))
+
+            Configuration.write([Configuration(1)], {
+                    'default_deadline_hours': 10})
+            other, = Appeal.create([{
+                        'source': phone.id, 'reason': noise.id,
+                        'received_date': received}])
+            self.assertEqual(
+                other.deadline, received + dt.timedelta(hours=10))
+            # The setting is read when the deadline is computed: an appeal
+            # whose reason changes to this one follows the new value
+            with_hours, = Appeal.create([{
+                        'source': phone.id, 'reason': leak.id,
+                        'received_date': received}])
+            Appeal.write([with_hours], {'reason': noise.id})
+            self.assertEqual(Appeal(with_hours.id).deadline,
+                received + dt.timedelta(hours=10))
+
+    @with_transaction()
+    def test_another_question_event(self):
+        "«Another question» writes its event with the new appeal's number"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Event = pool.get('crm.appeal.event')
+        with self._russian_company() as (phone, reason):
+            first, = Appeal.create([{
+                        'source': phone.id, 'reason': reason.id}])
+            Appeal.take([first])
+            new = first.open_another(reason)
+
+            first = Appeal(first.id)
+            self.assertEqual(first.state, 'resolved')
+            self.assertEqual(new.previous_appeal, first)
+            self.assertNotEqual(new.number, first.number)
+            another = Event.search([
+                    ('appeal', '=', first.id),
+                    ('kind', '=', 'another'),
+                    ])
+            self.assertEqual(len(another), 1)
+            event, = another
+            self.assertEqual(event.comment, new.number)
+            self.assertEqual(event.user.id, Transaction().user)
+            self.assertEqual(event.state, 'resolved')
+            self.assertEqual(
+                [e.kind for e in Event.search(
+                        [('appeal', '=', first.id)],
+                        order=[('id', 'ASC')])],
+                ['created', 'taken', 'closed', 'another'])
 
     @with_transaction()
     def test_russian_labels_complete(self):

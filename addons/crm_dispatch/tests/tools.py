@@ -1,6 +1,18 @@
-"Shared set-up of the crm_dispatch scenarios (proteus)."
+"""Shared set-up of the crm_dispatch tests: scenarios (proteus) and unit
+tests (in process), and a loopback SMTP server for both."""
+import email
+import email.policy
+import re
+import socket
+import threading
+from contextlib import contextmanager
+
 from proteus import Model
 from proteus.config import get_config
+
+import trytond.config as config
+
+CYRILLIC = re.compile('[а-яА-ЯёЁ]')
 
 
 def setup_catalogue(company, config=None):
@@ -64,15 +76,42 @@ def setup_catalogue(company, config=None):
         }
 
 
+def setup_russian(config=None):
+    "Load the Russian translations (scenarios); return the ir.lang record"
+    config = config or get_config()
+    Lang = Model.get('ir.lang', config=config)
+    ru, = Lang.find([('code', '=', 'ru')])
+    ru.click('load_translations')
+    return ru
+
+
+def refusal(func, *args, **kwargs):
+    """Call func and return the refusal it raises as "Class: message".
+
+    The scenarios run with IGNORE_EXCEPTION_DETAIL, under which a
+    traceback example compares the exception class only; printing the
+    refusal compares its text too."""
+    from trytond.exceptions import UserError
+    try:
+        func(*args, **kwargs)
+    except UserError as error:
+        return f'{type(error).__name__}: {error.message}'
+    raise AssertionError(f'{func!r} was not refused')
+
+
 def create_operator(login, company, lines, group='CRM Operator',
-        config=None):
-    "Create a user of the company in the CRM group, member of the lines"
+        config=None, language=None):
+    """Create a user of the company in the CRM group, member of the lines,
+    working in the language (code) if given"""
     config = config or get_config()
     User = Model.get('res.user', config=config)
     Group = Model.get('res.group', config=config)
     Line = Model.get('crm.support_line', config=config)
+    Lang = Model.get('ir.lang', config=config)
     group, = Group.find([('name', '=', group)])
     user = User(name=login.capitalize(), login=login)
+    if language:
+        user.language, = Lang.find([('code', '=', language)])
     user.groups.append(group)
     user.companies.append(type(company)(company.id))
     user.company = company
@@ -80,3 +119,127 @@ def create_operator(login, company, lines, group='CRM Operator',
         user.crm_lines.append(Line(line.id))
     user.save()
     return user
+
+
+def load_russian():
+    "Load the Russian translations of the activated modules; return ir.lang"
+    from trytond.pool import Pool
+    Lang = Pool().get('ir.lang')
+    ru, = Lang.search([('code', '=', 'ru')])
+    Lang.load_translations([ru])
+    return ru
+
+
+def create_staff(login, company, lines=(), group='group_crm_operator'):
+    "Create in process a user of the company in the CRM group, on the lines"
+    from trytond.pool import Pool
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    user, = User.create([{
+                'name': login.capitalize(),
+                'login': login,
+                'groups': [('add', [ModelData.get_id('crm_dispatch', group)])],
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                'crm_lines': [('add', [l.id for l in lines])],
+                }])
+    return user
+
+
+@contextmanager
+def acting_as(user, **context):
+    """Run as the user with his preferences (organisation, language) and
+    with access rights and record rules checked, as an RPC call would."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    User = Pool().get('res.user')
+    transaction = Transaction()
+    with transaction.set_user(user.id):
+        preferences = User.get_preferences(context_only=True)
+    with transaction.set_user(user.id), transaction.set_context(
+            preferences, _check_access=True, **context):
+        yield
+
+
+class _Mailbox:
+    "aiosmtpd handler that keeps every letter it accepts"
+
+    def __init__(self):
+        self.letters = []
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(
+            envelope.original_content or envelope.content,
+            policy=email.policy.default)
+        self.letters.append({
+                'from': envelope.mail_from,
+                'to': list(envelope.rcpt_tos),
+                'message': message,
+                })
+        self.received.set()
+        return '250 Message accepted for delivery'
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class SMTPServer:
+    """A real SMTP server on 127.0.0.1 to which trytond's [email] uri points
+    while it runs, so that no test ever talks to port 25 of the machine.
+    ``letters`` lists what it received: dicts of the envelope's from and
+    to and the parsed message.  Use it as a context manager, or start()
+    and stop() it (doctests)."""
+
+    def __init__(self, sender='crm@example.ru'):
+        self.sender = sender
+        self._mailbox = _Mailbox()
+        self.letters = self._mailbox.letters
+        self._controller = None
+        self._previous = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+        for attempt in range(5):
+            # Controller checks the port by connecting to it: it needs a
+            # real number, not 0; should another process take the free one
+            # meanwhile, try another
+            controller = Controller(self._mailbox, hostname='127.0.0.1',
+                port=_free_port())
+            try:
+                controller.start()
+            except Exception:
+                if attempt == 4:
+                    raise
+                continue
+            break
+        self._controller = controller
+        self._previous = (
+            config.get('email', 'uri'), config.get('email', 'from'))
+        config.set('email', 'uri', f'smtp://127.0.0.1:{controller.port}')
+        config.set('email', 'from', self.sender)
+        return self
+
+    def stop(self):
+        if self._controller is None:
+            return
+        uri, from_ = self._previous
+        config.set('email', 'uri', uri)
+        config.set('email', 'from', from_)
+        self._controller.stop()
+        self._controller = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def smtp_server(sender='crm@example.ru'):
+    "Context manager yielding a running SMTPServer"
+    return SMTPServer(sender=sender)

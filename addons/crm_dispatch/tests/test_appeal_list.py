@@ -1,0 +1,77 @@
+"The appeal list's name columns, read in one query."
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.crm_dispatch.tests.tools import create_staff
+from trytond.pool import Pool
+from trytond.tests.test_tryton import _DBTestCase, with_transaction
+
+from ..appeal_list import COLUMNS
+
+
+class CrmDispatchAppealListTestCase(_DBTestCase):
+    "What the list shows is what the appeal's form shows"
+    module = 'crm_dispatch'
+
+    def _appeals(self, company):
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Party = pool.get('party.party')
+        Source = pool.get('crm.appeal.source')
+        Line = pool.get('crm.support_line')
+        Group = pool.get('crm.appeal.reason.group')
+        Reason = pool.get('crm.appeal.reason')
+        Building = pool.get('crm.building')
+        source, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
+        line, = Line.create([{'number': 3, 'name': 'Аварийная',
+                    'company': company.id}])
+        group, = Group.create([{'name': 'Ремонт'}])
+        reason, = Reason.create([{'group': group.id, 'name': 'Протечка'}])
+        building, = Building.create([{'company': company.id,
+                    'city': 'Вологда', 'street': 'ул. Ленина', 'house': '5',
+                    'block': '2'}])
+        operator = create_staff('operator1', company, [line])
+        named, coded = Party.create([
+                {'name': 'Иванов Пётр'}, {'name': None, 'code': 'К-77'}])
+        full, bare = Appeal.create([{
+                    'source': source.id, 'applicant': named.id,
+                    'reason_group': group.id, 'reason': reason.id,
+                    'building': building.id, 'support_line': line.id,
+                    'operator': operator.id,
+                    }, {
+                    'source': source.id, 'applicant': coded.id,
+                    }])
+        return full, bare
+
+    @with_transaction()
+    def test_names_are_display_names(self):
+        "Each name column equals its many-to-one's display name"
+        Appeal = Pool().get('crm.appeal')
+        company = create_company()
+        with set_company(company):
+            appeals = self._appeals(company)
+        rows = Appeal.read([a.id for a in appeals], list(COLUMNS))
+        for appeal, row in zip(appeals, sorted(
+                    rows, key=lambda r: [a.id for a in appeals].index(
+                        r['id']))):
+            for column, (many2one, _) in COLUMNS.items():
+                target = getattr(appeal, many2one)
+                with self.subTest(column=column, appeal=appeal.id):
+                    self.assertEqual(row[column],
+                        target.rec_name if target else None)
+        self.assertEqual(rows[0]['building_name'],
+            'г. Вологда, ул. Ленина, д. 5, корп. 2')
+
+    @with_transaction()
+    def test_names_search_and_sort(self):
+        "The name columns are searched and sorted as their many-to-ones"
+        Appeal = Pool().get('crm.appeal')
+        company = create_company()
+        with set_company(company):
+            full, bare = self._appeals(company)
+            self.assertEqual(Appeal.search(
+                    [('applicant_name', 'ilike', '%иванов%')]), [full])
+            self.assertEqual(Appeal.search(
+                    [('support_line_name', 'ilike', '%Аварийная%')]),
+                [full])
+            self.assertEqual(Appeal.search([], order=[
+                        ('applicant_name', 'ASC'), ('id', 'ASC')]),
+                [bare, full] if '[К-77]' < 'Иванов Пётр' else [full, bare])
