@@ -27,6 +27,24 @@ def user_label(name, login):
     return name if name else login
 
 
+def label(value):
+    return value
+
+
+# many-to-one: (its target, the target's columns, their display name)
+TARGETS = {
+    'source': ('crm.appeal.source', ['name'], label),
+    'applicant': ('party.party', ['name', 'code'], party_label),
+    'reason_group': ('crm.appeal.reason.group', ['name'], label),
+    'reason': ('crm.appeal.reason', ['name'], label),
+    'building': ('crm.building', ['city', 'street', 'house', 'block'],
+        building_label),
+    'support_line': ('crm.support_line', ['number', 'name'], line_label),
+    'operator': ('res.user', ['name', 'login'], user_label),
+    'company': ('company.company', ['party.name', 'party.code'],
+        party_label),
+    }
+
 # display column: (many-to-one it stands for, its label)
 COLUMNS = {
     'source_name': ('source', "Source"),
@@ -76,82 +94,73 @@ class AppealList(metaclass=PoolMeta):
     order_company_name = _order('company')
 
     @classmethod
+    def get_rec_name(cls, appeals, name):
+        """The number, read by itself: an appeal's attribute read loads
+        every eager column, the list's computed ones too"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {}
+        for sub_ids in grouped_slice([a.id for a in appeals],
+                MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(table.id, table.number,
+                    where=reduce_ids(table.id, list(sub_ids))))
+            result.update(cursor)
+        return result
+
+    @classmethod
     def search_list_name(cls, name, clause):
         many2one, _ = COLUMNS[name]
         return [(f'{many2one}.rec_name',) + tuple(clause[1:])]
 
     @classmethod
-    def _list_names_query(cls, ids):
+    def _list_columns(cls, appeal, many2one):
+        """The target's columns of many2one for each appeal row, as
+        sub-queries: one query for the whole list, cheap to plan (joining
+        the eight tables costs PostgreSQL more to plan than to run)"""
         pool = Pool()
-        appeal = cls.__table__()
-        tables = {
-            name: pool.get(model).__table__() for name, model in [
-                ('source', 'crm.appeal.source'),
-                ('applicant', 'party.party'),
-                ('reason_group', 'crm.appeal.reason.group'),
-                ('reason', 'crm.appeal.reason'),
-                ('building', 'crm.building'),
-                ('support_line', 'crm.support_line'),
-                ('operator', 'res.user'),
-                ('company', 'company.company'),
-                ]}
-        company_party = pool.get('party.party').__table__()
-        join = appeal
-        for name, table in tables.items():
-            join = join.join(table, 'LEFT',
-                condition=getattr(appeal, name) == table.id)
-        join = join.join(company_party, 'LEFT',
-            condition=tables['company'].party == company_party.id)
-        source, party, group, reason, building, line, user, _ = (
-            tables.values())
-        return join.select(
-            appeal.id,
-            appeal.source, source.name,
-            party.name, party.code,
-            group.name, reason.name,
-            building.city, building.street, building.house, building.block,
-            line.number, line.name,
-            user.name, user.login,
-            company_party.name, company_party.code,
-            where=reduce_ids(appeal.id, ids))
+        model, columns, _ = TARGETS[many2one]
+        target = pool.get(model).__table__()
+        reference = getattr(appeal, many2one)
+        if many2one == 'company':
+            party = pool.get('party.party').__table__()
+            from_ = target.join(party, condition=target.party == party.id)
+            return [from_.select(getattr(party, c.split('.')[1]),
+                    where=target.id == reference) for c in columns]
+        return [target.select(getattr(target, c), where=target.id == reference)
+            for c in columns]
 
     @classmethod
     def get_list_names(cls, appeals, names):
         pool = Pool()
-        Translation = pool.get('ir.translation')
+        appeal = cls.__table__()
         cursor = Transaction().connection.cursor()
+        many2ones = [COLUMNS[n][0] for n in names]
+        columns = [appeal.id]
+        for many2one in many2ones:
+            columns.append(getattr(appeal, many2one))
+            columns.extend(cls._list_columns(appeal, many2one))
         result = {n: {} for n in names}
-        rows = []
+        sources = {}
         for sub_ids in grouped_slice([a.id for a in appeals],
                 MAX_QUERY_PARAMS):
-            cursor.execute(*cls._list_names_query(list(sub_ids)))
-            rows.extend(cursor)
-        # The source's name is translated: in the user's language
-        sources = {r[1] for r in rows if r[1] is not None}
-        source_names = Translation.get_ids(
-            'crm.appeal.source,name', 'model', Transaction().language,
-            list(sources)) if sources and 'source_name' in names else {}
-        for (id_, source_id, source, party_name, party_code, group, reason,
-                city, street, house, block, line_number, line_name,
-                user_name, user_login, company_name, company_code) in rows:
-            values = {
-                'source_name': (source_names.get(source_id) or source
-                    if source_id is not None else None),
-                'applicant_name': (party_label(party_name, party_code)
-                    if party_name is not None or party_code is not None
-                    else None),
-                'reason_group_name': group,
-                'reason_name': reason,
-                'building_name': (building_label(city, street, house, block)
-                    if city is not None else None),
-                'support_line_name': (line_label(line_number, line_name)
-                    if line_number is not None else None),
-                'operator_name': (user_label(user_name, user_login)
-                    if user_login is not None else None),
-                'company_name': (party_label(company_name, company_code)
-                    if company_name is not None or company_code is not None
-                    else None),
-                }
-            for name in names:
-                result[name][id_] = values[name]
+            cursor.execute(*appeal.select(*columns,
+                    where=reduce_ids(appeal.id, list(sub_ids))))
+            for row in cursor:
+                id_, values = row[0], list(row[1:])
+                for name, many2one in zip(names, many2ones):
+                    _, target_columns, label = TARGETS[many2one]
+                    reference = values.pop(0)
+                    parts = [values.pop(0) for _ in target_columns]
+                    result[name][id_] = (
+                        label(*parts) if reference is not None else None)
+                    if many2one == 'source' and reference is not None:
+                        sources.setdefault(reference, []).append(id_)
+        if sources:
+            # The source's name is translated: in the user's language
+            Translation = pool.get('ir.translation')
+            translated = Translation.get_ids('crm.appeal.source,name',
+                'model', Transaction().language, list(sources))
+            for source, name in translated.items():
+                for id_ in sources[source] if name else []:
+                    result['source_name'][id_] = name
         return result
