@@ -18,7 +18,8 @@ from .appeal_lifecycle import (
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
 from .search import (
-    normalize_text, phone_digits, search_phone_digits, search_text)
+    fill_column, normalize_text, phone_digits, search_phone_digits,
+    search_text)
 from .speedups import TranslatedSelection
 
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
@@ -209,19 +210,8 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         filled = table_h.column_exist('contact_phone_digits')
         super().__register__(module)
         if not filled:
-            cls._fill_phone_digits()
-
-    @classmethod
-    def _fill_phone_digits(cls):
-        "Phone digits of a database made before the column existed"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id, table.contact_phone,
-                where=table.contact_phone != Null))
-        for id_, phone in cursor.fetchall():
-            cursor.execute(*table.update(
-                    [table.contact_phone_digits], [phone_digits(phone)],
-                    where=table.id == id_))
+            fill_column(
+                cls, 'contact_phone', 'contact_phone_digits', phone_digits)
 
     @classmethod
     def search_rec_name(cls, name, clause):

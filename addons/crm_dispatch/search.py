@@ -7,6 +7,7 @@ ASCII only, and with ё read as е.  Both are stored normalised and indexed
 (trigram indexes on PostgreSQL when pg_trgm is there)."""
 import re
 
+from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond.model import Index, fields
@@ -49,6 +50,20 @@ def normalize_text(value):
     return ' '.join(value.lower().replace('ё', 'е').split()) or None
 
 
+def fill_column(Model, source, target, normalize):
+    """Fill the new column target of Model's table with the normalised
+    values of column source (a database made before the column existed)"""
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(table.id, getattr(table, source),
+            where=getattr(table, source) != Null))
+    for sub_rows in grouped_slice(cursor.fetchall(), 1000):
+        for id_, value in sub_rows:
+            cursor.execute(*table.update(
+                    [getattr(table, target)], [normalize(value)],
+                    where=table.id == id_))
+
+
 def search_text(value):
     "The text of a search box clause, without its outer wildcards"
     if not isinstance(value, str):
@@ -74,20 +89,7 @@ class Party(metaclass=PoolMeta):
         filled = table_h.column_exist('crm_search_name')
         super().__register__(module)
         if not filled:
-            cls._fill_search_name()
-
-    @classmethod
-    def _fill_search_name(cls):
-        "Normalise the names of a database made before the column existed"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id, table.name))
-        rows = cursor.fetchall()
-        for sub_rows in grouped_slice(rows, 1000):
-            for id_, name in sub_rows:
-                cursor.execute(*table.update(
-                        [table.crm_search_name], [normalize_text(name)],
-                        where=table.id == id_))
+            fill_column(cls, 'name', 'crm_search_name', normalize_text)
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -192,7 +192,7 @@ def report_rpc(r):
     for label, text in r['searches']:
         row(f'search {label} «{text}», JSON-RPC (target p95 <= 100)',
             label)
-        row(f'  hand-written SQL', label + ' raw')
+        row('  hand-written SQL', label + ' raw')
     table(['what', 'runs', 'p50 ms', 'p95 ms', 'mean ms'], rows)
     out(f"  ratio queue JSON-RPC/SQL: {ratio('queue')}")
     for label, _ in r['searches']:

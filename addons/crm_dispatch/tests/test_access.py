@@ -139,7 +139,6 @@ class CrmDispatchAccessTestCase(_DBTestCase):
         "Each guard of the mass transfer refuses an operator on its own"
         pool = Pool()
         Appeal = pool.get('crm.appeal')
-        Session = pool.get('ir.session.wizard')
         MassTransfer = pool.get('crm.appeal.mass_transfer', type='wizard')
         Transfer = pool.get('crm.appeal.transfer', type='wizard')
         s = self._setup()
