@@ -24,10 +24,13 @@ class Client(Session):
     def model(self, model, method, *args):
         return self.call(f'model.{model}.{method}', *args, self.context)
 
-    def wizard(self, name, appeal_id, values, button):
-        "Run the appeal wizard name as sao does: create, start, button"
+    def wizard(self, name, appeal_ids, values, button):
+        """Run the appeal wizard name on appeal_ids (one id or a list) as
+        sao does: create, start, button"""
+        if isinstance(appeal_ids, int):
+            appeal_ids = [appeal_ids]
         context = dict(self.context, active_model='crm.appeal',
-            active_id=appeal_id, active_ids=[appeal_id])
+            active_id=appeal_ids[0], active_ids=appeal_ids)
         session, start, _ = self.call(f'wizard.{name}.create', context)
         self.call(f'wizard.{name}.execute', session, {}, start, context)
         return self.call(f'wizard.{name}.execute', session,
@@ -132,3 +135,35 @@ def test_close_against_transfer(race):
             # Out of operator1's line: he may no longer touch it
             assert 'недоступны' in results[0] or 'уже' in results[0], (
                 results)
+
+
+def test_mass_close_against_close(race):
+    """The supervisor closes two appeals at once while operator1 closes one
+    of them: either the mass close takes both, or it is refused whole"""
+    supervisor, operator1, _, template = race
+    ids = supervisor.model('crm.appeal', 'create', [template] * ROUNDS)
+    operator1.model('crm.appeal', 'take', ids)
+    for first, second in zip(ids[::2], ids[1::2]):
+        results = _at_once(
+            lambda: supervisor.wizard('crm.appeal.mass_close',
+                [first, second], {'work_done': 'Закрыто списком',
+                    'notify': False}, 'close'),
+            lambda: operator1.wizard('crm.appeal.close', first,
+                {'work_done': 'Сделано', 'notify': False}, 'close'))
+        assert results.count('ok') == 1, results
+        appeals = {a['id']: a for a in supervisor.model('crm.appeal', 'read',
+                [first, second], ['state', 'closed_by', 'work_done'])}
+        closed = _events(supervisor, first, 'closed')
+        assert closed == 1, results
+        if results[0] == 'ok':
+            assert {a['state'] for a in appeals.values()} == {'resolved'}
+            assert {a['work_done'] for a in appeals.values()} == {
+                'Закрыто списком'}
+            assert 'уже закрыто' in results[1], results
+        else:
+            assert appeals[first]['closed_by'] == operator1.user_id
+            assert appeals[first]['work_done'] == 'Сделано'
+            # Refused whole: the other appeal is still open
+            assert appeals[second]['state'] == 'in_work'
+            assert _events(supervisor, second, 'closed') == 0
+            assert 'уже закрыто' in results[0], results

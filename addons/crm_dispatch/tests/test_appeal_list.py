@@ -72,6 +72,13 @@ class CrmDispatchAppealListTestCase(_DBTestCase):
             self.assertEqual(Appeal.search(
                     [('support_line_name', 'ilike', '%Аварийная%')]),
                 [full])
-            self.assertEqual(Appeal.search([], order=[
-                        ('applicant_name', 'ASC'), ('id', 'ASC')]),
-                [bare, full] if '[К-77]' < 'Иванов Пётр' else [full, bare])
+            # Sorted by the applicant as the many-to-one sorts: by name
+            Party = Pool().get('party.party')
+            abramova, = Party.create([{'name': 'Абрамова Анна'}])
+            first, = Appeal.create([{
+                        'source': full.source.id, 'applicant': abramova.id}])
+            for direction, expected in [
+                    ('ASC', [first, full]), ('DESC', [full, first])]:
+                self.assertEqual(Appeal.search(
+                        [('id', 'in', [full.id, first.id])],
+                        order=[('applicant_name', direction)]), expected)
