@@ -1,11 +1,13 @@
 "The appeal list's search box and the overdue column."
 import datetime as dt
+from unittest.mock import patch
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from .. import appeal as appeal_module
 from ..search import phone_digits, search_phone_digits
 
 
@@ -83,6 +85,21 @@ class CrmDispatchSearchTestCase(_DBTestCase):
             applicant.save()
             self.assertEqual(self._find('сидорова'), [petrova])
             self.assertEqual(self._find('петрова'), [])
+
+    @with_transaction()
+    def test_search_by_common_name(self):
+        """A name many applicants share is searched by a sub-query on the
+        applicants instead of their ids: the same appeals are found"""
+        company = create_company()
+        with set_company(company):
+            ivanov, petrova = self._appeals(company)
+            for limit in [0, 1, appeal_module.NAME_IDS_MAX]:
+                with self.subTest(limit=limit), patch.object(
+                        appeal_module, 'NAME_IDS_MAX', limit):
+                    self.assertEqual(self._find('ИВАНОВ'), [ivanov])
+                    self.assertEqual(
+                        set(self._find('ов')), {ivanov, petrova})
+                    self.assertEqual(self._find(ivanov.number), [ivanov])
 
     @with_transaction()
     def test_search_by_number(self):
