@@ -1,0 +1,92 @@
+"The speed-ups of Tryton internals change no result."
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+import unittest
+from decimal import Decimal
+
+import trytond.protocols.jsonrpc as jsonrpc
+from trytond import backend, config
+from trytond.backend.sqlite import database as sqlite_database
+
+from .. import speedups
+
+
+class CrmDispatchSpeedupsTestCase(unittest.TestCase):
+    "What the speed-ups replace and what they give are the same"
+
+    def test_json_encoder_same_text(self):
+        "The one-piece answer is the text trytond streams"
+        value = {'result': [{
+                    'id': 1, 'number': 'СК-2026-000001', 'rating': 4.5,
+                    'date': dt.date(2026, 12, 1),
+                    'received': dt.datetime(2026, 12, 1, 9, 30, 5, 123),
+                    'amount': Decimal('1234.50'), 'none': None,
+                    'list': [1, 'два', True], 'bytes': b'\x00\x01',
+                    } for _ in range(200)]}
+        streamed = ''.join(jsonrpc.JSONEncoder(
+                separators=(',', ':')).iterencode(value))
+        chunks = list(speedups.OneShotJSONEncoder(
+                separators=(',', ':')).iterencode(value))
+        self.assertEqual(len(chunks), 1)
+        self.assertEqual(chunks[0], streamed)
+        self.assertIsInstance(jsonrpc.encoder, speedups.OneShotJSONEncoder)
+        # Still what a JSON reader reads
+        self.assertEqual(json.loads(chunks[0])['result'][0]['number'],
+            'СК-2026-000001')
+
+    def test_cursor_dict_same_rows(self):
+        "The rows come as trytond's own cursor_dict gives them"
+        connection = sqlite3.connect(':memory:')
+        connection.execute('CREATE TABLE t (id INTEGER, name TEXT)')
+        connection.executemany('INSERT INTO t VALUES (?, ?)',
+            [(i, f'имя {i}') for i in range(2500)])
+        cursor = connection.cursor()
+        cursor.execute('SELECT id, name FROM t ORDER BY id')
+        rows = list(speedups.cursor_dict(cursor, size=1000))
+        self.assertEqual(len(rows), 2500)
+        self.assertEqual(rows[0], {'id': 0, 'name': 'имя 0'})
+        self.assertEqual(rows[-1], {'id': 2499, 'name': 'имя 2499'})
+        cursor.execute('SELECT id FROM t WHERE id < 0')
+        self.assertEqual(list(speedups.cursor_dict(cursor)), [])
+
+    def test_sqlite_connection_kept_and_forgotten(self):
+        """A connection is kept for the next transaction on the same file,
+        never served for another file, nor after the file is dropped"""
+        if backend.name != 'sqlite':
+            self.skipTest("SQLite only")
+        path = config.get('database', 'path')
+        with tempfile.TemporaryDirectory() as folder:
+            config.set('database', 'path', folder)
+            try:
+                Database = sqlite_database.Database
+                for name in ['kept_a', 'kept_b']:
+                    Database.create(None, name)
+                first = Database('kept_a').connect()
+                connection = first.get_connection()
+                connection.execute('CREATE TABLE t (v TEXT)')
+                connection.execute("INSERT INTO t VALUES ('a')")
+                connection.commit()
+                first.put_connection(connection)
+
+                again = Database('kept_a').connect()
+                self.assertIs(again.get_connection(), connection)
+                again.put_connection(connection)
+
+                other = Database('kept_b').connect()
+                self.assertIsNot(other.get_connection(), connection)
+
+                Database.drop(None, 'kept_a')
+                Database.create(None, 'kept_a')
+                fresh = Database('kept_a').connect()
+                new = fresh.get_connection()
+                self.assertIsNot(new, connection)
+                self.assertEqual(new.execute(
+                        "SELECT name FROM sqlite_master WHERE name = 't'"
+                        ).fetchall(), [])
+                self.assertTrue(os.path.exists(
+                        os.path.join(folder, 'kept_a.sqlite')))
+            finally:
+                config.set('database', 'path', path)
