@@ -412,16 +412,24 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
             else_=Literal(False))
 
     @classmethod
-    def get_overdue(cls, appeals, name):
+    def select_rows(cls, appeals, columns):
+        """The rows (id, *columns(table)) of appeals read by SQL, a slice at
+        a time: what getters of many appeals need without loading every
+        eager field of each (an appeal's attribute read does)"""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
+        for sub_ids in grouped_slice([a.id for a in appeals],
+                MAX_QUERY_PARAMS):
+            cursor.execute(*table.select(table.id, *columns(table),
+                    where=reduce_ids(table.id, list(sub_ids))))
+            yield from cursor
+
+    @classmethod
+    def get_overdue(cls, appeals, name):
         result = {a.id: False for a in appeals}
-        for sub_ids in grouped_slice(list(result), MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(
-                    table.id, cls.column_overdue({None: (table, None)}),
-                    where=reduce_ids(table.id, sub_ids)))
-            # SQLite answers 0/1
-            result.update((i, bool(v)) for i, v in cursor)
+        # SQLite answers 0/1
+        result.update((i, bool(v)) for i, v in cls.select_rows(appeals,
+                lambda t: [cls.column_overdue({None: (t, None)})]))
         return result
 
     @classmethod

@@ -7,10 +7,8 @@ list shows instead the names below, read for all its rows at once by one
 query over the targets' own columns and composed by the same functions
 the targets' display names use.  They are searched and sorted as the
 many-to-ones they stand for."""
-from trytond.backend import MAX_QUERY_PARAMS
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .address import building_label
@@ -27,16 +25,16 @@ def user_label(name, login):
     return name if name else login
 
 
-def label(value):
+def as_is(value):
     return value
 
 
 # many-to-one: (its target, the target's columns, their display name)
 TARGETS = {
-    'source': ('crm.appeal.source', ['name'], label),
+    'source': ('crm.appeal.source', ['name'], as_is),
     'applicant': ('party.party', ['name', 'code'], party_label),
-    'reason_group': ('crm.appeal.reason.group', ['name'], label),
-    'reason': ('crm.appeal.reason', ['name'], label),
+    'reason_group': ('crm.appeal.reason.group', ['name'], as_is),
+    'reason': ('crm.appeal.reason', ['name'], as_is),
     'building': ('crm.building', ['city', 'street', 'house', 'block'],
         building_label),
     'support_line': ('crm.support_line', ['number', 'name'], line_label),
@@ -45,16 +43,16 @@ TARGETS = {
         party_label),
     }
 
-# display column: (many-to-one it stands for, its label)
+# display column: the many-to-one it stands for
 COLUMNS = {
-    'source_name': ('source', "Source"),
-    'applicant_name': ('applicant', "Applicant"),
-    'reason_group_name': ('reason_group', "Reason Group"),
-    'reason_name': ('reason', "Reason"),
-    'building_name': ('building', "Building"),
-    'support_line_name': ('support_line', "Support Line"),
-    'operator_name': ('operator', "Operator"),
-    'company_name': ('company', "Organisation"),
+    'source_name': 'source',
+    'applicant_name': 'applicant',
+    'reason_group_name': 'reason_group',
+    'reason_name': 'reason',
+    'building_name': 'building',
+    'support_line_name': 'support_line',
+    'operator_name': 'operator',
+    'company_name': 'company',
     }
 
 
@@ -97,20 +95,11 @@ class AppealList(metaclass=PoolMeta):
     def get_rec_name(cls, appeals, name):
         """The number, read by itself: an appeal's attribute read loads
         every eager column, the list's computed ones too"""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        result = {}
-        for sub_ids in grouped_slice([a.id for a in appeals],
-                MAX_QUERY_PARAMS):
-            cursor.execute(*table.select(table.id, table.number,
-                    where=reduce_ids(table.id, list(sub_ids))))
-            result.update(cursor)
-        return result
+        return dict(cls.select_rows(appeals, lambda t: [t.number]))
 
     @classmethod
     def search_list_name(cls, name, clause):
-        many2one, _ = COLUMNS[name]
-        return [(f'{many2one}.rec_name',) + tuple(clause[1:])]
+        return [(f'{COLUMNS[name]}.rec_name',) + tuple(clause[1:])]
 
     @classmethod
     def _list_columns(cls, appeal, many2one):
@@ -132,29 +121,24 @@ class AppealList(metaclass=PoolMeta):
     @classmethod
     def get_list_names(cls, appeals, names):
         pool = Pool()
-        appeal = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        many2ones = [COLUMNS[n][0] for n in names]
-        columns = [appeal.id]
-        for many2one in many2ones:
-            columns.append(getattr(appeal, many2one))
-            columns.extend(cls._list_columns(appeal, many2one))
+        many2ones = [COLUMNS[n] for n in names]
+
+        def columns(appeal):
+            for many2one in many2ones:
+                yield getattr(appeal, many2one)
+                yield from cls._list_columns(appeal, many2one)
         result = {n: {} for n in names}
         sources = {}
-        for sub_ids in grouped_slice([a.id for a in appeals],
-                MAX_QUERY_PARAMS):
-            cursor.execute(*appeal.select(*columns,
-                    where=reduce_ids(appeal.id, list(sub_ids))))
-            for row in cursor:
-                id_, values = row[0], list(row[1:])
-                for name, many2one in zip(names, many2ones):
-                    _, target_columns, label = TARGETS[many2one]
-                    reference = values.pop(0)
-                    parts = [values.pop(0) for _ in target_columns]
-                    result[name][id_] = (
-                        label(*parts) if reference is not None else None)
-                    if many2one == 'source' and reference is not None:
-                        sources.setdefault(reference, []).append(id_)
+        for row in cls.select_rows(appeals, columns):
+            id_, values = row[0], list(row[1:])
+            for name, many2one in zip(names, many2ones):
+                _, target_columns, compose = TARGETS[many2one]
+                reference = values.pop(0)
+                parts = [values.pop(0) for _ in target_columns]
+                result[name][id_] = (
+                    compose(*parts) if reference is not None else None)
+                if many2one == 'source' and reference is not None:
+                    sources.setdefault(reference, []).append(id_)
         if sources:
             # The source's name is translated: in the user's language
             Translation = pool.get('ir.translation')

@@ -160,9 +160,11 @@ class AppealScope(metaclass=PoolMeta):
         super().on_modification(mode, appeals, field_names=field_names)
         if mode == 'create' or (mode == 'write'
                 and {'applicant', 'company'} & set(field_names or [])):
+            # By SQL: an appeal's attribute would load all its list columns
             Pool().get('crm.party-company.company').link(
-                (a.applicant.id, a.company.id) for a in appeals
-                if a.applicant)
+                (applicant, company) for _, applicant, company
+                in cls.select_rows(
+                    appeals, lambda t: [t.applicant, t.company]))
 
 
 class AccountScope(metaclass=PoolMeta):

@@ -12,7 +12,6 @@ from sql.conditionals import Coalesce
 
 from trytond.model import Index, fields
 from trytond.pool import PoolMeta
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 _NON_DIGITS = re.compile(r'\D')
@@ -57,11 +56,10 @@ def fill_column(Model, source, target, normalize):
     cursor = Transaction().connection.cursor()
     cursor.execute(*table.select(table.id, getattr(table, source),
             where=getattr(table, source) != Null))
-    for sub_rows in grouped_slice(cursor.fetchall(), 1000):
-        for id_, value in sub_rows:
-            cursor.execute(*table.update(
-                    [getattr(table, target)], [normalize(value)],
-                    where=table.id == id_))
+    for id_, value in cursor.fetchall():
+        cursor.execute(*table.update(
+                [getattr(table, target)], [normalize(value)],
+                where=table.id == id_))
 
 
 def search_text(value):

@@ -74,11 +74,12 @@ _idle_lock = threading.Lock()
 IDLE_MAX = 4
 
 
-def _file(database):
-    if database.name == ':memory:':
+def _file(database_name):
+    "The file of a database, None in memory"
+    if database_name == ':memory:':
         return None
     return os.path.realpath(os.path.join(
-            config.get('database', 'path'), database.name + '.sqlite'))
+            config.get('database', 'path'), database_name + '.sqlite'))
 
 
 def _inode(path):
@@ -103,7 +104,7 @@ def patch_sqlite_connections():
     drop = Database.drop.__func__
 
     def connect_idle(self):
-        if self._conn is None and (path := _file(self)):
+        if self._conn is None and (path := _file(self.name)):
             inode = _inode(path)
             with _idle_lock:
                 connections = _idle.get(path, [])
@@ -117,7 +118,7 @@ def patch_sqlite_connections():
 
     def put_connection_idle(self, connection=None):
         put_connection(self, connection)
-        path = _file(self)
+        path = _file(self.name)
         if (path and connection is not None and connection is self._conn
                 and not connection.in_transaction):
             inode = _inode(path)
@@ -128,9 +129,8 @@ def patch_sqlite_connections():
                     self._conn = None
 
     def drop_idle(cls, connection, database_name):
-        _forget(os.path.realpath(os.path.join(
-                    config.get('database', 'path'),
-                    database_name + '.sqlite')))
+        if path := _file(database_name):
+            _forget(path)
         return drop(cls, connection, database_name)
 
     # A kept connection serves the next transaction, whatever its thread

@@ -50,6 +50,16 @@ class CrmDispatchAccessTestCase(_DBTestCase):
             'line1': line1, 'line2': line2, 'operator': operator,
             }
 
+    def _two_appeals(self, s):
+        """Two appeals of line 1 and the context of a wizard run on both:
+        (appeals, their ids, context)"""
+        appeals = self._appeals(s['north'], 2, source=s['phone'].id,
+            reason=s['leak'].id, support_line=s['line1'].id)
+        ids = [a.id for a in appeals]
+        return appeals, ids, {
+            'active_model': 'crm.appeal', 'active_ids': ids,
+            'active_id': ids[0]}
+
     def _appeals(self, company, count=1, **values):
         Appeal = Pool().get('crm.appeal')
         with set_company(company):
@@ -99,12 +109,7 @@ class CrmDispatchAccessTestCase(_DBTestCase):
         Session = pool.get('ir.session.wizard')
         MassTransfer = pool.get('crm.appeal.mass_transfer', type='wizard')
         s = self._setup()
-        appeals = self._appeals(s['north'], 2, source=s['phone'].id,
-            reason=s['leak'].id, support_line=s['line1'].id)
-        ids = [a.id for a in appeals]
-        context = {
-            'active_model': 'crm.appeal', 'active_ids': ids,
-            'active_id': ids[0]}
+        appeals, ids, context = self._two_appeals(s)
 
         # Opening: the action is for supervisors, and were it not, the
         # wizard itself refuses several appeals to an operator
@@ -142,12 +147,7 @@ class CrmDispatchAccessTestCase(_DBTestCase):
         MassTransfer = pool.get('crm.appeal.mass_transfer', type='wizard')
         Transfer = pool.get('crm.appeal.transfer', type='wizard')
         s = self._setup()
-        appeals = self._appeals(s['north'], 2, source=s['phone'].id,
-            reason=s['leak'].id, support_line=s['line1'].id)
-        ids = [a.id for a in appeals]
-        context = {
-            'active_model': 'crm.appeal', 'active_ids': ids,
-            'active_id': ids[0]}
+        appeals, ids, context = self._two_appeals(s)
 
         # The action of the mass transfer belongs to the supervisors
         with acting_as(s['operator'], active_model='crm.appeal',

@@ -52,7 +52,7 @@ class CrmDispatchAppealListTestCase(_DBTestCase):
         for appeal, row in zip(appeals, sorted(
                     rows, key=lambda r: [a.id for a in appeals].index(
                         r['id']))):
-            for column, (many2one, _) in COLUMNS.items():
+            for column, many2one in COLUMNS.items():
                 target = getattr(appeal, many2one)
                 with self.subTest(column=column, appeal=appeal.id):
                     self.assertEqual(row[column],
