@@ -114,7 +114,7 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
     # rows read, searched and sorted by the same SQL expression.
     # Eager: sao reads a lazy field of a list one row per call.
     overdue = fields.Function(
-        fields.Boolean("Overdue"), 'get_overdue', loading='eager')
+        fields.Boolean("Overdue"), None, loading='eager')
     labour_minutes = fields.Integer(
         "Labour Time (min)", domain=[
             ['OR',
@@ -423,14 +423,6 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
             cursor.execute(*table.select(table.id, *columns(table),
                     where=reduce_ids(table.id, list(sub_ids))))
             yield from cursor
-
-    @classmethod
-    def get_overdue(cls, appeals, name):
-        result = {a.id: False for a in appeals}
-        # SQLite answers 0/1
-        result.update((i, bool(v)) for i, v in cls.select_rows(appeals,
-                lambda t: [cls.column_overdue({None: (t, None)})]))
-        return result
 
     @classmethod
     def domain_overdue(cls, domain, tables):

@@ -7,40 +7,85 @@ list shows instead the names below, read for all its rows at once by one
 query over the targets' own columns and composed by the same functions
 the targets' display names use.  They are searched and sorted as the
 many-to-ones they stand for."""
+from sql import Literal, Null
+from sql.conditionals import Case, Coalesce, NullIf
+from sql.operators import Concat
+
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .address import building_label
-from .catalogue import line_label
+# The display names below are composed in SQL the way the targets' own
+# get_rec_name compose them in Python (tests/test_appeal_list.py holds
+# them equal): party_label in party, building_label in address.py,
+# line_label in catalogue.py, a user's name or login in res.
 
 
-def party_label(name, code):
-    "party.party's display name (party module)"
-    return name if name else f'[{code}]'
+def _concat(*parts):
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = Concat(expression, part)
+    return expression
 
 
-def user_label(name, login):
-    "res.user's display name (res module)"
-    return name if name else login
+def _text(value):
+    return value.cast('VARCHAR')
 
 
-def as_is(value):
-    return value
+def _filled(column):
+    "column when it holds text, else NULL (Python's falsy empty string)"
+    return NullIf(column, '')
 
 
-# many-to-one: (its target, the target's columns, their display name)
+def party_label(target):
+    return Coalesce(_filled(target.name), _concat('[', target.code, ']'))
+
+
+def user_label(target):
+    return Coalesce(_filled(target.name), target.login)
+
+
+def building_label(target):
+    block = Case(
+        (Coalesce(target.block, '') != '', Concat(', корп. ', target.block)),
+        else_=Literal(''))
+    return _concat('г. ', target.city, ', ', target.street, ', д. ',
+        target.house, block)
+
+
+def line_label(target):
+    return _concat(_text(target.number), '. ', target.name)
+
+
+def name_of(target):
+    return target.name
+
+
+def source_label(target):
+    "The source's name in the user's language (it is translated)"
+    Translation = Pool().get('ir.translation')
+    translation = Translation.__table__()
+    return Coalesce(translation.select(translation.value,
+            where=(translation.name == 'crm.appeal.source,name')
+            & (translation.type == 'model')
+            & (translation.lang == Transaction().language)
+            & (translation.res_id == target.id)
+            & (translation.fuzzy == Literal(False))
+            & (translation.value != '') & (translation.value != Null),
+            limit=1),
+        target.name)
+
+
+# many-to-one: (its target, the display name of a row of its table)
 TARGETS = {
-    'source': ('crm.appeal.source', ['name'], as_is),
-    'applicant': ('party.party', ['name', 'code'], party_label),
-    'reason_group': ('crm.appeal.reason.group', ['name'], as_is),
-    'reason': ('crm.appeal.reason', ['name'], as_is),
-    'building': ('crm.building', ['city', 'street', 'house', 'block'],
-        building_label),
-    'support_line': ('crm.support_line', ['number', 'name'], line_label),
-    'operator': ('res.user', ['name', 'login'], user_label),
-    'company': ('company.company', ['party.name', 'party.code'],
-        party_label),
+    'source': ('crm.appeal.source', source_label),
+    'applicant': ('party.party', party_label),
+    'reason_group': ('crm.appeal.reason.group', name_of),
+    'reason': ('crm.appeal.reason', name_of),
+    'building': ('crm.building', building_label),
+    'support_line': ('crm.support_line', line_label),
+    'operator': ('res.user', user_label),
+    'company': ('company.company', None),
     }
 
 # display column: the many-to-one it stands for
@@ -62,25 +107,39 @@ def _order(many2one):
     return classmethod(order)
 
 
+def _column(many2one):
+    """The display name of many2one as a sub-query of the appeal's row: the
+    whole list in the one query of its read, no getter, no instance"""
+    def column(cls, tables):
+        pool = Pool()
+        table, _ = tables[None]
+        reference = getattr(table, many2one)
+        model, label = TARGETS[many2one]
+        target = pool.get(model).__table__()
+        if many2one == 'company':
+            party = pool.get('party.party').__table__()
+            return target.join(party, condition=target.party == party.id
+                ).select(party_label(party), where=target.id == reference)
+        return target.select(label(target), where=target.id == reference)
+    return classmethod(column)
+
+
+def _name_field(string):
+    return fields.Function(fields.Char(string), None,
+        searcher='search_list_name', loading='eager')
+
+
 class AppealList(metaclass=PoolMeta):
     __name__ = 'crm.appeal'
 
-    source_name = fields.Function(fields.Char("Source"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    applicant_name = fields.Function(fields.Char("Applicant"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    reason_group_name = fields.Function(fields.Char("Reason Group"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    reason_name = fields.Function(fields.Char("Reason"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    building_name = fields.Function(fields.Char("Building"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    support_line_name = fields.Function(fields.Char("Support Line"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    operator_name = fields.Function(fields.Char("Operator"),
-        'get_list_names', searcher='search_list_name', loading='eager')
-    company_name = fields.Function(fields.Char("Organisation"),
-        'get_list_names', searcher='search_list_name', loading='eager')
+    source_name = _name_field("Source")
+    applicant_name = _name_field("Applicant")
+    reason_group_name = _name_field("Reason Group")
+    reason_name = _name_field("Reason")
+    building_name = _name_field("Building")
+    support_line_name = _name_field("Support Line")
+    operator_name = _name_field("Operator")
+    company_name = _name_field("Organisation")
 
     order_source_name = _order('source')
     order_applicant_name = _order('applicant')
@@ -90,61 +149,27 @@ class AppealList(metaclass=PoolMeta):
     order_support_line_name = _order('support_line')
     order_operator_name = _order('operator')
     order_company_name = _order('company')
+    column_source_name = _column('source')
+    column_applicant_name = _column('applicant')
+    column_reason_group_name = _column('reason_group')
+    column_reason_name = _column('reason')
+    column_building_name = _column('building')
+    column_support_line_name = _column('support_line')
+    column_operator_name = _column('operator')
+    column_company_name = _column('company')
 
     @classmethod
-    def get_rec_name(cls, appeals, name):
-        """The number, read by itself: an appeal's attribute read loads
-        every eager column, the list's computed ones too"""
-        return dict(cls.select_rows(appeals, lambda t: [t.number]))
+    def __setup__(cls):
+        super().__setup__()
+        # The display name is the number, read as a column of the row
+        # (column_rec_name) like the list's names: no getter to call
+        cls.rec_name.getter = None
+
+    @classmethod
+    def column_rec_name(cls, tables):
+        table, _ = tables[None]
+        return table.number
 
     @classmethod
     def search_list_name(cls, name, clause):
         return [(f'{COLUMNS[name]}.rec_name',) + tuple(clause[1:])]
-
-    @classmethod
-    def _list_columns(cls, appeal, many2one):
-        """The target's columns of many2one for each appeal row, as
-        sub-queries: one query for the whole list, cheap to plan (joining
-        the eight tables costs PostgreSQL more to plan than to run)"""
-        pool = Pool()
-        model, columns, _ = TARGETS[many2one]
-        target = pool.get(model).__table__()
-        reference = getattr(appeal, many2one)
-        if many2one == 'company':
-            party = pool.get('party.party').__table__()
-            from_ = target.join(party, condition=target.party == party.id)
-            return [from_.select(getattr(party, c.split('.')[1]),
-                    where=target.id == reference) for c in columns]
-        return [target.select(getattr(target, c), where=target.id == reference)
-            for c in columns]
-
-    @classmethod
-    def get_list_names(cls, appeals, names):
-        pool = Pool()
-        many2ones = [COLUMNS[n] for n in names]
-
-        def columns(appeal):
-            for many2one in many2ones:
-                yield getattr(appeal, many2one)
-                yield from cls._list_columns(appeal, many2one)
-        result = {n: {} for n in names}
-        sources = {}
-        for row in cls.select_rows(appeals, columns):
-            id_, values = row[0], list(row[1:])
-            for name, many2one in zip(names, many2ones):
-                _, target_columns, compose = TARGETS[many2one]
-                reference = values.pop(0)
-                parts = [values.pop(0) for _ in target_columns]
-                result[name][id_] = (
-                    compose(*parts) if reference is not None else None)
-                if many2one == 'source' and reference is not None:
-                    sources.setdefault(reference, []).append(id_)
-        if sources:
-            # The source's name is translated: in the user's language
-            Translation = pool.get('ir.translation')
-            translated = Translation.get_ids('crm.appeal.source,name',
-                'model', Transaction().language, list(sources))
-            for source, name in translated.items():
-                for id_ in sources[source] if name else []:
-                    result['source_name'][id_] = name
-        return result

@@ -19,6 +19,12 @@
   optimize``: about 2 ms, two or three times per request.  The connection
   a transaction leaves is kept for the next one instead (a few per file,
   forgotten when the file is dropped or replaced).
+
+And one harmonisation the computed columns need: SQLite answers a boolean
+as 0 or 1, PostgreSQL as False or True.  A boolean computed by SQL in a
+read (``overdue``) has no getter left to convert it, so SQLite's BOOLEAN
+columns are converted to Python booleans, stored ones too, as on
+PostgreSQL.
 """
 import os
 import threading
@@ -148,6 +154,12 @@ def patch_sqlite_connections():
     Database.connect = connect_idle
     Database.put_connection = put_connection_idle
     Database.drop = classmethod(drop_idle)
+
+
+def patch_sqlite_booleans():
+    # A converter receives the stored text of non-NULL values: b'0', b'1'
+    sqlite_database.sqlite.register_converter(
+        'BOOLEAN', lambda value: value not in {b'0', b'', b'False'})
 
 
 class TranslatedSelection(fields.Selection):
