@@ -30,6 +30,9 @@ BY_COMPANY = {
     'crm.premise': ('building.company', {'number': '999'}),
     'crm.support_line': ('company', {'name': 'Чужая линия'}),
     'crm.appeal.result': ('company', {'name': 'Чужой результат'}),
+    'crm.calendar': ('company', {'name': 'Чужой календарь'}),
+    'crm.calendar.hours': ('calendar.company', {'weekday': '6'}),
+    'crm.calendar.day': ('calendar.company', {'name': 'Чужой праздник'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }

@@ -16,6 +16,7 @@ from trytond.transaction import Transaction
 
 from .appeal_lifecycle import (
     NOTIFY_CHANNELS, OPEN_STATES, STATES, AppealLifeCycle)
+from . import work_calendar
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
 from .search import (
@@ -115,6 +116,8 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
     # Eager: sao reads a lazy field of a list one row per call.
     overdue = fields.Function(
         fields.Boolean("Overdue"), None, loading='eager')
+    reaction_deadline = fields.DateTime("Reaction Deadline", readonly=True,
+        help="When the appeal must be taken into work.")
     labour_minutes = fields.Integer(
         "Labour Time (min)", domain=[
             ['OR',
@@ -382,19 +385,33 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
 
     # -- deadline and overdue ---------------------------------------------
 
-    def compute_deadline(self):
+    def compute_deadlines(self):
+        """{'deadline': …, 'reaction_deadline': …} from the reason's terms
+        for the source, round the clock or in the organisation's working
+        time"""
+        values = dict.fromkeys(['deadline', 'reaction_deadline'])
         if not (self.reason and self.source and self.received_date):
-            return None
-        hours = self.reason.deadline_hours(self.source)
-        return self.received_date + dt.timedelta(hours=hours)
+            return values
+        terms = self.reason.deadline_terms(self.source)
+        company = getattr(self, 'company', None) or self.default_company()
+        for name, hours in [('deadline', terms.hours),
+                ('reaction_deadline', terms.reaction_hours)]:
+            if hours:
+                values[name] = work_calendar.deadline(company,
+                    self.received_date, dt.timedelta(hours=hours),
+                    terms.working_time)
+        return values
+
+    def compute_deadline(self):
+        return self.compute_deadlines()['deadline']
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)
         if (field_names is None
                 or {'reason', 'source', 'received_date'} & set(field_names)):
-            deadline = self.compute_deadline()
-            if getattr(self, 'deadline', None) != deadline:
-                values['deadline'] = deadline
+            for name, value in self.compute_deadlines().items():
+                if getattr(self, name, None) != value:
+                    values[name] = value
         return values
 
     @classmethod
@@ -489,8 +506,9 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
                 appeal = cls(
                     reason=Reason(values['reason']),
                     source=Source(values['source']),
-                    received_date=values['received_date'])
-                values['deadline'] = appeal.compute_deadline()
+                    received_date=values['received_date'],
+                    company=values.get('company'))
+                values.update(appeal.compute_deadlines())
         return values
 
     @classmethod

@@ -1,10 +1,23 @@
 "Reference data that shapes appeals: sources, tags, lines, reasons."
+from collections import namedtuple
+
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+
+# How long an appeal of a reason may take: resolution and reaction (taken
+# into work) in hours, counted round the clock or in working time
+Terms = namedtuple('Terms', ['hours', 'reaction_hours', 'working_time'])
+TIME_BASES = [
+    ('calendar', "Round the clock"),
+    ('working', "Working hours"),
+    ]
+_POSITIVE_OR_EMPTY = ['OR', ('reaction_hours', '=', None),
+    ('reaction_hours', '>', 0)]
 
 
 class CodeMixin:
@@ -205,6 +218,13 @@ class Reason(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
         help="Processing deadline for sources without their own row below.")
     deadlines = fields.One2Many(
         'crm.appeal.reason.deadline', 'reason', "Deadlines per Source")
+    reaction_hours = fields.Integer("Reaction (hours)",
+        domain=[_POSITIVE_OR_EMPTY],
+        help="Time to take an appeal into work, for sources without "
+        "their own row below.")
+    time_basis = fields.Selection(TIME_BASES, "Counted", required=True,
+        help="Round the clock (emergencies) or in the working hours of "
+        "the organisation's calendar.")
     readings_topic = fields.Boolean(
         "Meter Readings Topic", help="Opens the meter readings form.")
     portal = fields.Boolean(
@@ -229,15 +249,26 @@ class Reason(CodeMixin, DeactivableMixin, ModelSQL, ModelView):
             domain = [domain, ('usable', '=', True)]
         return super().search(domain, *args, **kwargs)
 
-    def deadline_hours(self, source):
-        "Hours allowed to process an appeal of this reason from source"
+    @classmethod
+    def default_time_basis(cls):
+        return 'calendar'
+
+    def deadline_terms(self, source):
+        "The Terms of an appeal of this reason from source"
         for deadline in self.deadlines:
             if deadline.source == source:
-                return deadline.hours
-        if self.default_hours:
-            return self.default_hours
-        Configuration = Pool().get('crm.configuration')
-        return Configuration(1).default_deadline_hours
+                return Terms(deadline.hours, deadline.reaction_hours,
+                    deadline.time_basis == 'working')
+        hours = self.default_hours
+        if not hours:
+            Configuration = Pool().get('crm.configuration')
+            hours = Configuration(1).default_deadline_hours
+        return Terms(hours, self.reaction_hours,
+            self.time_basis == 'working')
+
+    def deadline_hours(self, source):
+        "Hours allowed to process an appeal of this reason from source"
+        return self.deadline_terms(source).hours
 
     @classmethod
     def _user_tag_filter(cls):
@@ -292,6 +323,14 @@ class ReasonDeadline(ModelSQL, ModelView):
         'crm.appeal.source', "Source", required=True, ondelete='CASCADE')
     hours = fields.Integer("Hours", required=True,
         domain=[('hours', '>', 0)])
+    reaction_hours = fields.Integer("Reaction (hours)",
+        domain=[_POSITIVE_OR_EMPTY],
+        help="Time to take the appeal into work.")
+    time_basis = fields.Selection(TIME_BASES, "Counted", required=True)
+
+    @classmethod
+    def default_time_basis(cls):
+        return 'calendar'
 
     @classmethod
     def __setup__(cls):

@@ -44,6 +44,7 @@ class HousingStock:
                     } for p in parties])
         self.org_data = dict(zip(self.companies, orgs))
         self.make_sequences()
+        self.make_calendars()
         self.summary['organisations'] = len(self.companies)
         self.bar.step("организации")
 
@@ -71,6 +72,31 @@ class HousingStock:
                 configuration = Configuration(1)
                 configuration.appeal_sequence = sequence
                 configuration.save()
+
+    def make_calendars(self):
+        """A working calendar per organisation: the office week and the
+        production calendar of this year and the next"""
+        import datetime as dt
+
+        from trytond.modules.crm_dispatch.worktime import russian_days
+        try:
+            Calendar = self.pool.get('crm.calendar')
+        except KeyError:
+            return
+        year = dt.date.today().year
+        days = russian_days([year, year + 1])
+        for company in self.companies:
+            with self.company_context(company):
+                Calendar.create([{
+                            'name': "Рабочий календарь "
+                            f"{self.org_data[company]['short']}",
+                            'timezone': 'Europe/Moscow',
+                            'days': [('create', [{
+                                            'date': date, 'kind': kind,
+                                            'name': name}
+                                        for date, (kind, name)
+                                        in sorted(days.items())])],
+                            }])
 
     def make_housing(self):
         self.make_districts()
