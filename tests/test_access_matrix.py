@@ -33,6 +33,7 @@ BY_COMPANY = {
     'crm.calendar': ('company', {'name': 'Чужой календарь'}),
     'crm.calendar.hours': ('calendar.company', {'weekday': '6'}),
     'crm.calendar.day': ('calendar.company', {'name': 'Чужой праздник'}),
+    'crm.message.template': ('company', {'name': 'Чужой шаблон'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }

@@ -45,6 +45,7 @@ class HousingStock:
         self.org_data = dict(zip(self.companies, orgs))
         self.make_sequences()
         self.make_calendars()
+        self.make_templates()
         self.summary['organisations'] = len(self.companies)
         self.bar.step("организации")
 
@@ -97,6 +98,28 @@ class HousingStock:
                                         for date, (kind, name)
                                         in sorted(days.items())])],
                             }])
+
+    def make_templates(self):
+        "A common close notification and a reply of each organisation"
+        try:
+            Template = self.pool.get('crm.message.template')
+        except KeyError:
+            return
+        Template.create([{
+                    'name': "Уведомление о закрытии",
+                    'kind': 'close', 'company': None,
+                    'subject': "Обращение {number} закрыто",
+                    'body': "Здравствуйте, {applicant}!\n\n"
+                    "Ваше обращение {number} ({reason}) закрыто.\n"
+                    "Выполнено: {work_done}\n\n{organisation}",
+                    }] + [{
+                    'name': f"Ответ заявителю ({self.org_data[c]['short']})",
+                    'kind': 'reply', 'company': c.id,
+                    'subject': "Ответ на обращение {number}",
+                    'body': "Здравствуйте, {applicant}!\n\n"
+                    "Ваше обращение {number} от {received} принято. "
+                    "Срок исполнения: {deadline}.\n\n{organisation}",
+                    } for c in self.companies])
 
     def make_housing(self):
         self.make_districts()

@@ -18,10 +18,12 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
 
     @property
     def _skip_company_rule(self):
-        # Lines and result templates may be shared by all organisations
+        # Lines, result and message templates may be shared by all
+        # organisations
         return super()._skip_company_rule | {
             ('crm.support_line', 'company'),
             ('crm.appeal.result', 'company'),
+            ('crm.message.template', 'company'),
             }
 
     @contextmanager
