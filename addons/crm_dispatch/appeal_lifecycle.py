@@ -249,14 +249,32 @@ class AppealLifeCycle:
         cls.notify_closed([a for a in appeals if a.notify_on_close])
 
     @classmethod
+    def close_notification(cls, appeal):
+        """(subject, text) of the close notification: the organisation's
+        close template, else the one of the settings"""
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        Template = pool.get('crm.message.template')
+        if template := Template.pick('close', appeal.company):
+            return template.render(appeal)
+        config_ = Configuration(1)
+        params = {
+            'number': appeal.number,
+            'reason': appeal.reason.rec_name if appeal.reason else '',
+            'work_done': appeal.work_done or '',
+            'applicant': (appeal.applicant.rec_name
+                if appeal.applicant else ''),
+            }
+        return (config_.close_notification_subject.format(**params),
+            config_.close_notification_text.format(**params))
+
+    @classmethod
     def notify_closed(cls, appeals):
         """Send the close notification by e-mail where the applicant left
         an address; other channels are recorded for the operator's call."""
         pool = Pool()
-        Configuration = pool.get('crm.configuration')
         Email = pool.get('ir.email')
         Event = pool.get('crm.appeal.event')
-        config_ = Configuration(1)
         now = dt.datetime.now()
         emails = []
         events = []
@@ -267,19 +285,11 @@ class AppealLifeCycle:
                 events.append(Event.build(appeal, 'notify_pending',
                         state='resolved', channel=appeal.notify_channel))
                 continue
-            params = {
-                'number': appeal.number,
-                'reason': appeal.reason.rec_name if appeal.reason else '',
-                'work_done': appeal.work_done or '',
-                'applicant': (appeal.applicant.rec_name
-                    if appeal.applicant else ''),
-                }
+            subject, body = cls.close_notification(appeal)
             msg = EmailMessage()
             msg['From'] = config.get('email', 'from')
             msg['To'] = address
-            msg['Subject'] = config_.close_notification_subject.format(
-                **params)
-            body = config_.close_notification_text.format(**params)
+            msg['Subject'] = subject
             msg.set_content(body)
             send_message_transactional(msg)
             emails.append(Email.from_message(

@@ -21,11 +21,13 @@ class CrmDispatchNotificationTestCase(_DBTestCase):
         Group = pool.get('crm.appeal.reason.group')
         Reason = pool.get('crm.appeal.reason')
         Appeal = pool.get('crm.appeal')
-        phone, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
-        group, = Group.create([{'name': 'Ремонт'}])
-        leak, = Reason.create([{
-                    'group': group.id, 'name': 'Протечка',
-                    'default_hours': 24}])
+        # The catalogue of an earlier test of the class may be committed
+        phone, = Source.search([('code', '=', 'phone')]) or Source.create(
+            [{'name': 'Телефон', 'code': 'phone'}])
+        group, = Group.search([('name', '=', 'Ремонт')]) or Group.create(
+            [{'name': 'Ремонт'}])
+        leak, = Reason.search([('name', '=', 'Протечка')]) or Reason.create(
+            [{'group': group.id, 'name': 'Протечка', 'default_hours': 24}])
         ivanov, = Party.create([{
                     'name': 'Иванов Иван',
                     'contact_mechanisms': [('create', [{
@@ -87,6 +89,32 @@ class CrmDispatchNotificationTestCase(_DBTestCase):
         notified, = Event.search([
                 ('appeal', '=', appeal.id), ('kind', '=', 'notified')])
         self.assertEqual(notified.comment, 'ivanov@example.ru')
+
+    @with_transaction()
+    def test_close_template_of_organisation(self):
+        "The organisation's close template makes the letter"
+        Template = Pool().get('crm.message.template')
+        transaction = Transaction()
+        with smtp_server() as server:
+            company = create_company()
+            other = create_company(name='Другая УК')
+            Template.create([{
+                        'name': 'Чужое', 'kind': 'close',
+                        'company': other.id, 'body': 'Не это'}, {
+                        'name': 'Наше', 'kind': 'close',
+                        'company': company.id,
+                        'subject': 'Готово: {number}',
+                        'body': '{applicant}, по обращению {number} '
+                        'выполнено: {work_done}.'}])
+            with set_company(company):
+                appeal = self._closed_appeal()
+                transaction.commit()
+        letter, = server.letters
+        message = letter['message']
+        self.assertEqual(message['Subject'], f'Готово: {appeal.number}')
+        self.assertEqual(message.get_content().strip(),
+            f'Иванов Иван, по обращению {appeal.number} выполнено: '
+            'Кран заменён.')
 
 
 del _DBTestCase
