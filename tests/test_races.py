@@ -165,7 +165,6 @@ def test_mass_close_against_close(race):
         assert (appeals[second]['state'], appeals[second]['closed_by'],
             appeals[second]['work_done']) == (
             'resolved', supervisor.user_id, 'Закрыто списком')
-        print('BRANCH', results[1] == 'ok')
         if results[1] == 'ok':
             assert appeals[first]['closed_by'] == operator1.user_id
             assert appeals[first]['work_done'] == 'Сделано'

@@ -3,12 +3,15 @@ the buttons shown in each state, the fields shown read-only; checked on
 what the web client receives (actions, views, fields), as the operator."""
 import xml.etree.ElementTree as ET
 
+from trytond.exceptions import UserError
+
 from trytond.modules.company.tests import create_company
 from trytond.modules.crm_dispatch.tests.tools import (
     acting_as, create_staff, load_russian)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
+from trytond.transaction import Transaction
 
 NEW_MENUS = {
     'act_appeal_new_phone': 'phone',
@@ -32,12 +35,15 @@ class CrmDispatchActionsTestCase(_DBTestCase):
                     {'name': 'Электронная почта', 'code': 'email'},
                     {'name': 'Личный приём', 'code': 'visit'},
                     ])}
-        line, = Line.create([{
+        line, self.line2 = Line.create([{
                     'number': 1, 'name': 'Аварийная', 'company': company.id,
+                    'appeal_access': 'own', 'topic_access': 'all'}, {
+                    'number': 2, 'name': 'Расчётная', 'company': company.id,
                     'appeal_access': 'own', 'topic_access': 'all'}])
         operator = create_staff('operator1', company, [line])
         executor = create_staff(
             'executor1', company, group='group_crm_executor')
+        self.company, self.line1 = company, line
         return sources, operator, executor
 
     @staticmethod
@@ -140,3 +146,40 @@ class CrmDispatchActionsTestCase(_DBTestCase):
                 ('resolved', True), ('rejected', True)]:
             self.assertEqual(bool(PYSONDecoder({'state': state}).decode(
                         states).get('readonly')), readonly, state)
+
+    @with_transaction()
+    def test_other_line_by_transfer(self):
+        """«Передать» moves an appeal to a line the operator does not see
+        and says where; his own edit cannot (Tryton's record rule refuses
+        it, in Russian, and says to use «Передать»)"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Transfer = pool.get('crm.appeal.transfer', type='wizard')
+        sources, operator, _ = self._setup()
+        values = {'company': self.company.id, 'source': sources['phone'].id}
+        with acting_as(operator, language='ru'):
+            appeal, other = Appeal.create([values, values])
+            self.assertEqual(appeal.support_line, self.line1)
+            number = appeal.number
+            session_id, _, _ = Transfer.create()
+            with Transaction().set_context(active_model='crm.appeal',
+                    active_ids=[appeal.id], active_id=appeal.id):
+                Transfer.execute(session_id, {}, 'start')
+                result = Transfer.execute(session_id, {'start': {
+                            'support_line': self.line2.id, 'operator': None,
+                            'comment': None}}, 'transfer')
+            self.assertEqual(result['view']['defaults']['message'],
+                f'Обращение {number} передано на линию «2. Расчётная».')
+            self.assertEqual(Appeal.search([('id', '=', appeal.id)]), [])
+
+            # The refusals come last: the in-process transaction keeps what
+            # a refused write did (an RPC call would be rolled back)
+            with self.assertRaises(UserError) as cm:
+                Appeal.write([other], {'support_line': self.line2.id})
+            self.assertIn('на другую линию — кнопкой «Передать»',
+                cm.exception.message)
+            with self.assertRaises(UserError) as cm:
+                Appeal.create([dict(values, support_line=self.line2.id)])
+            self.assertIn('на другую линию — кнопкой «Передать»',
+                cm.exception.message)
+        self.assertEqual(Appeal(appeal.id).support_line, self.line2)
