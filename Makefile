@@ -60,7 +60,7 @@ $(VENV_STAMP): requirements.txt $(wildcard addons/*/pyproject.toml) $(wildcard a
 	@touch $@
 
 # --- Web client (sao) ----------------------------------------------------------
-web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json
+web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json $(SAO)/custom.js $(SAO)/custom.css
 
 $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --legacy-peer-deps --omit=dev --no-audit --no-fund
@@ -74,6 +74,14 @@ $(SAO)/node_modules: $(WEB_STAMP)
 # every npm ci).  Edit web/locale/ru.po, then
 # python3 scripts/po2json.py web/locale/ru.po web/locale/ru.json
 $(SAO)/locale/ru.json: web/locale/ru.json $(WEB_STAMP) | $(SAO)/node_modules
+	cp $< $@
+
+# Our additions to sao (web/custom.js and custom.css say what they do):
+# index.html loads them from sao's folder
+$(SAO)/custom.js: web/custom.js $(WEB_STAMP)
+	cp $< $@
+
+$(SAO)/custom.css: web/custom.css $(WEB_STAMP)
 	cp $< $@
 
 # --- Configuration -------------------------------------------------------------

@@ -41,9 +41,10 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Organisation", required=True,
         states={'readonly': Eval('state') != 'draft'})
+    # The deadline follows the source: fixed once the appeal is taken
     source = fields.Many2One(
         'crm.appeal.source', "Source", required=True, ondelete='RESTRICT',
-        states=_readonly_closed)
+        states={'readonly': Eval('state') != 'draft'})
     received_date = fields.DateTime(
         "Received", required=True, states=_readonly_closed)
     applicant = fields.Many2One(
@@ -178,6 +179,10 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
             ('rejected', 'in_work'),
             }
         open_ = Eval('state').in_(OPEN_STATES)
+        # An appeal being typed in (not saved yet) is only taken into work
+        # (which saves it); one waiting in the queue may also be handed to
+        # another line or rejected; it is closed once taken
+        new = Eval('id', -1) < 0
         cls._buttons.update({
                 'take': {
                     # in work already: hand it over with «transfer»
@@ -185,19 +190,19 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 'transfer': {
-                    'invisible': ~open_,
+                    'invisible': ~open_ | new,
                     'depends': ['state'],
                     },
                 'close': {
-                    'invisible': ~open_,
+                    'invisible': Eval('state') != 'in_work',
                     'depends': ['state'],
                     },
                 'reject': {
-                    'invisible': ~open_,
+                    'invisible': ~open_ | new,
                     'depends': ['state'],
                     },
                 'another_question': {
-                    'invisible': Eval('state') == 'rejected',
+                    'invisible': (Eval('state') == 'rejected') | new,
                     'depends': ['state'],
                     },
                 'reopen': {
@@ -297,8 +302,14 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_source(cls):
+        """The source the menu entry («Новое обращение: телефон»...) names
+        by its code, which survives an admin renaming it; none if no
+        active source has that code (the operator picks one rather than
+        get a wrong one); else the first source"""
         Source = Pool().get('crm.appeal.source')
-        sources = Source.search([], limit=1)
+        code = Transaction().context.get('crm_source_code')
+        sources = Source.search(
+            [('code', '=', code)] if code else [], limit=1)
         if sources:
             return sources[0].id
 

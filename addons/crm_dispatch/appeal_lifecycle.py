@@ -97,6 +97,33 @@ class AppealLifeCycle:
         cls.check_states(appeals, states, rows=rows)
 
     @classmethod
+    def sort_out(cls, appeals, states, check=None):
+        """Lock the rows of appeals for a step run on several at once and
+        split them into those it applies to and the reasons (in Russian)
+        why it skips the others: no longer the user's to see, committed
+        state not among states (someone got there first), or refused by
+        check(appeal) with an AppealError.  One refusal does not stop the
+        batch, as lock_states would."""
+        rows = cls._lock_rows(appeals)
+        with check_access():
+            visible = {a.id for a in cls.search([('id', 'in', list(rows))])}
+        doable, skipped = [], []
+        for appeal in appeals:
+            try:
+                if appeal.id not in visible:
+                    raise AppealError(gettext(
+                            'crm_dispatch.msg_appeal_out_of_sight',
+                            appeal=appeal.rec_name))
+                cls.check_states([appeal], states, rows=rows)
+                if check:
+                    check(appeal)
+            except AppealError as error:
+                skipped.append(error.message)
+            else:
+                doable.append(appeal)
+        return doable, skipped
+
+    @classmethod
     def _lock_rows(cls, appeals):
         """Lock the rows for the rest of the transaction and return their
         committed (state, operator, closed by) by id"""

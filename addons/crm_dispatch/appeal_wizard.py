@@ -20,10 +20,58 @@ class AppealWizardMixin:
         return {'count': len(self.records)}
 
     def check_records(self, states=OPEN_STATES):
+        "Refuse the whole run; states None: the batch skips appeals itself"
         User = Pool().get('res.user')
         if len(self.records) > 1 and User.crm_restricted():
             raise AppealError(gettext('crm_dispatch.msg_mass_supervisor'))
-        self.model.check_states(self.records, states)
+        if states is not None:
+            self.model.check_states(self.records, states)
+
+
+class OperationDone(ModelView):
+    "Result of an operation on appeals"
+    __name__ = 'crm.appeal.done'
+    __string__ = "Result of an operation on appeals"
+    message = fields.Text("Result", readonly=True)
+
+
+class ReportMixin:
+    """The wizard ends on a form saying what was done and what skipped;
+    the list it was run from is searched again (sao: 'reload'), so that
+    appeals that left it (another line) are no longer shown."""
+    __slots__ = ()
+    done = StateView('crm.appeal.done',
+        'crm_dispatch.appeal_done_view_form', [
+            Button("OK", 'end', 'tryton-ok', default=True),
+            ])
+
+    def default_done(self, fields):
+        return {'message': self.done.message}
+
+    def report(self, message, skipped=()):
+        "Keep the message and the skipped appeals' reasons for the form"
+        lines = [message]
+        if skipped:
+            lines.append(gettext(
+                    'crm_dispatch.msg_batch_skipped', count=len(skipped)))
+            lines.extend(f'— {reason}' for reason in skipped)
+        self.done.message = '\n'.join(lines)
+        return 'done'
+
+    def end(self):
+        return 'reload'
+
+
+def transfer_target(support_line, operator):
+    "Where appeals went, as the result message says it"
+    if support_line and operator:
+        return gettext('crm_dispatch.msg_target_line_operator',
+            line=support_line.rec_name, operator=operator.rec_name)
+    elif support_line:
+        return gettext('crm_dispatch.msg_target_line',
+            line=support_line.rec_name)
+    return gettext('crm_dispatch.msg_target_operator',
+        operator=operator.rec_name if operator else '')
 
 
 class TransferStart(ModelView):
@@ -44,7 +92,7 @@ class TransferStart(ModelView):
             self.operator = None
 
 
-class Transfer(AppealWizardMixin, Wizard):
+class Transfer(ReportMixin, AppealWizardMixin, Wizard):
     "Transfer appeals to a line and/or operator"
     __name__ = 'crm.appeal.transfer'
     __string__ = "Transfer appeals to a line and/or operator"
@@ -69,7 +117,11 @@ class Transfer(AppealWizardMixin, Wizard):
             support_line=self.start.support_line,
             operator=self.start.operator,
             comment=self.start.comment)
-        return 'end'
+        appeal, = self.records
+        return self.report(gettext('crm_dispatch.msg_transferred_one',
+                appeal=appeal.rec_name,
+                target=transfer_target(
+                    self.start.support_line, self.start.operator)))
 
 
 class CloseStart(ModelView):
@@ -257,13 +309,42 @@ class PublicMark(Wizard):
         return 'end'
 
 
-class MassClose(Close):
-    "Close the selected appeals at once (supervisors)"
+class MassClose(ReportMixin, Close):
+    """Close the selected appeals at once (supervisors): those that cannot
+    be closed are skipped and reported, not a blocker for the rest"""
     __name__ = 'crm.appeal.mass_close'
     __string__ = "Close the selected appeals at once"
 
+    def default_start(self, fields):
+        return self.start_values(states=None)
+
+    def transition_close(self):
+        self.check_records(states=None)
+        appeals, skipped = self.model.sort_out(self.records, OPEN_STATES,
+            check=lambda appeal: appeal._require_reason())
+        self.model.do_close(appeals, self.start.work_done,
+            result=self.start.result, notify=self.start.notify)
+        return self.report(gettext('crm_dispatch.msg_batch_closed',
+                done=len(appeals), total=len(self.records)), skipped)
+
 
 class MassTransfer(Transfer):
-    "Transfer the selected appeals at once (supervisors)"
+    """Transfer the selected appeals at once (supervisors): those that
+    cannot be transferred are skipped and reported"""
     __name__ = 'crm.appeal.mass_transfer'
     __string__ = "Transfer the selected appeals at once"
+
+    def default_start(self, fields):
+        return self.start_values(states=None)
+
+    def transition_transfer(self):
+        self.check_records(states=None)
+        appeals, skipped = self.model.sort_out(self.records, OPEN_STATES)
+        self.model.do_transfer(appeals,
+            support_line=self.start.support_line,
+            operator=self.start.operator,
+            comment=self.start.comment)
+        return self.report(gettext('crm_dispatch.msg_batch_transferred',
+                target=transfer_target(
+                    self.start.support_line, self.start.operator),
+                done=len(appeals), total=len(self.records)), skipped)

@@ -48,7 +48,9 @@ class Source(
     __string__ = "Appeal source"
     _history = True
     name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code", required=True)
+    code = fields.Char("Code", required=True,
+        help="The menu entries of a new appeal find their source by it: "
+        "phone, email, visit.")
     schedulable = fields.Boolean(
         "Can Be Scheduled", help="Planned appeals may use this source.")
 

@@ -1,0 +1,82 @@
+/* Site additions of the appeals CRM to the Tryton web client (sao 8.0).
+ * sao's index.html loads custom.js after sao itself; `make web` copies this
+ * file there (web/node_modules/tryton-sao/custom.js).
+ */
+(function() {
+    'use strict';
+    if (!window.Sao || !Sao.Screen) {
+        return;
+    }
+
+    /* No dead ends: a record the user may no longer read leaves the screen.
+     *
+     * After a button or a wizard sao reloads the records it ran on
+     * (Screen.reload(ids, written=true)): when the action took one of them
+     * out of the user's sight (an appeal transferred to a line that is not
+     * his), that read is refused and he is left with an access error on an
+     * empty form.  Ask the server first which of them he may still read; the
+     * others are dropped from the screen and a form whose record went back
+     * to the list, searched again.  Records he may still read reload as sao
+     * always did. */
+    const reload = Sao.Screen.prototype.reload;
+
+    Sao.Screen.prototype.reload = function(ids, written) {
+        const loaded = (ids || []).filter(
+            id => (id >= 0) && this.group.get(id));
+        if (!written || this.group.parent || !loaded.length) {
+            return reload.call(this, ids, written);
+        }
+        const context = jQuery.extend({}, this.context, {active_test: false});
+        return this.model.execute(
+            'search', [[['id', 'in', loaded]], 0, null, null], context)
+            .then(visible => {
+                const gone = loaded.filter(id => !visible.includes(id));
+                if (!gone.length) {
+                    return reload.call(this, ids, written);
+                }
+                return leave(this, gone).then(() => reload.call(
+                    this, ids.filter(id => !gone.includes(id)), written));
+            }, () => reload.call(this, ids, written));
+    };
+
+    /* The actions on the selected records («Закрыть выбранные», «Передать
+     * выбранные»...) sit in the toolbar's «launch» menu, an icon without a
+     * word: give it its name on screens wide enough. */
+    const create_toolbar = Sao.Tab.Form.prototype.create_toolbar;
+
+    Sao.Tab.Form.prototype.create_toolbar = function() {
+        const toolbar = create_toolbar.call(this);
+        toolbar.find('button#action .caret').before(jQuery('<span/>', {
+            'class': 'crm-toolbar-label hidden-xs hidden-sm hidden-md',
+        }).text(' ' + Sao.i18n.gettext('Action') + ' '));
+        return toolbar;
+    };
+
+    function leave(screen, gone) {
+        for (const id of gone) {
+            const record = screen.group.get(id);
+            if (record) {
+                // Removed from the screen only: nothing is deleted
+                screen.group.remove(record, true, true, false);
+            }
+        }
+        if (screen.current_record && screen.current_record.destroyed) {
+            screen.current_record = null;
+        }
+        const view_types = screen.views.map(view => view.view_type)
+            .concat(screen.view_to_load);
+        let prm = jQuery.when();
+        if (screen.current_view &&
+                (screen.current_view.view_type == 'form') &&
+                view_types.includes('tree')) {
+            prm = screen.switch_view('tree');
+        }
+        return prm.then(() => {
+            if (screen.current_view &&
+                    (screen.current_view.view_type == 'tree')) {
+                return screen.search_filter(
+                    screen.screen_container.get_text());
+            }
+        });
+    }
+}());
