@@ -1,7 +1,9 @@
 "Appeals CRM core: housing stock, applicants, appeals and their life cycle."
+from .folding import patch_text_folding
 from .speedups import (
     patch_cursor_dict, patch_json_encoder, patch_sqlite_connections)
 
 patch_cursor_dict()
 patch_json_encoder()
 patch_sqlite_connections()
+patch_text_folding()
