@@ -3,15 +3,16 @@ account number and address in one field (what the web client sends as
 ``('rec_name', 'ilike', '%text%')``)."""
 from sql import Column, Union
 from sql.conditionals import Coalesce
-from sql.operators import ILike, Like
+from sql.operators import Like
 
 from trytond.model import Index
 from trytond.pool import Pool, PoolMeta
 
 from .search import (
-    accounts_by_number, bounded, buildings_by_address, normalize_text,
-    parties_by_contact, parties_by_name, premises_by_address, search_account,
-    search_address, search_email, search_phone_digits, search_text)
+    accounts_by_number, bounded, buildings_by_address, field_ilike,
+    normalize_text, parties_by_contact, parties_by_name, premises_by_address,
+    search_account, search_address, search_email, search_phone_digits,
+    search_text)
 
 
 class AppealSearch(metaclass=PoolMeta):
@@ -19,9 +20,6 @@ class AppealSearch(metaclass=PoolMeta):
 
     @classmethod
     def __setup__(cls):
-        # The number has no ё: its trigram index stays over the bare column
-        # the search box reads (see folding.py)
-        cls.number.search_unaccented = False
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.update({
@@ -48,10 +46,13 @@ class AppealSearch(metaclass=PoolMeta):
         if operator not in {'like', 'ilike'} or not text:
             return [('number', operator, value)]
         table = cls.__table__()
-        like = ILike if operator == 'ilike' else Like
+        if operator == 'ilike':
+            # as Tryton's index of the display name (rec_name) has it
+            number = field_ilike(cls, table, 'number', value)
+        else:
+            number = Like(Coalesce(table.number, ''), value, escape='\\')
         # The appeals of the criteria that match few rows, by their index
-        queries = [table.select(table.id,
-                where=like(Coalesce(table.number, ''), value, escape='\\'))]
+        queries = [table.select(table.id, where=number)]
         # The clauses of those that match many
         common = []
 

@@ -161,8 +161,10 @@ def parties_by_contact(kind, pattern):
     Mechanism = Pool().get('party.contact_mechanism')
     mechanism = Mechanism.__table__()
     types = ['phone', 'mobile'] if kind == 'phone' else ['email']
-    return mechanism.select(mechanism.party, where=mechanism.type.in_(types)
-        & Like(Coalesce(mechanism.value_compact, ''), pattern))
+    # as party's trigram index of value_compact has it
+    value = Index.Unaccent(mechanism.value_compact)
+    return mechanism.select(mechanism.party,
+        where=mechanism.type.in_(types) & Like(value, pattern))
 
 
 def parties_by_name(words):
