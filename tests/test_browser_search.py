@@ -1,6 +1,6 @@
 """The appeals search bar as an operator types into it (headless Chromium):
-a name in lower case finds the applicant's appeals, a phone typed as ten
-digits finds the appeals of that phone.  Screenshots in
+a surname in lower case (е for ё) finds the applicant's appeals, a phone
+typed as ten digits finds the appeals of that phone.  Screenshots in
 test-output/browser/search_*.png."""
 import re
 import time
@@ -13,8 +13,9 @@ from .test_browser import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
-# The demo's applicant the issue was found with (tools/demogen: surnames
-# are shared, the female form ends in -а)
+# The applicant the issue was found with in `make run`'s demo (with
+# +7 902 044-23-29); the smaller demo of the tests may lack her: then the
+# applicant of the newest appeal operator1 sees that has a phone
 SURNAME = 'Новикова'
 ROWS_CSS = '#tabcontent .tab-pane.active .treeview tbody tr:not(.more-row)'
 SEARCH_CSS = '#tabcontent .tab-pane.active .filter-box input.form-control'
@@ -61,16 +62,26 @@ def test_operator_finds_appeals_by_name_and_phone(crm_server, browser):
     driver = browser
     wait = _waiter(driver)
     session = Session(base_url, database, USER)
-    # What operator1 may see of the applicant, found without the search box
+    surname = SURNAME
+    if not session.search_read('crm.appeal', [
+                ('applicant.name', 'like', f'{SURNAME} %')], ['id'],
+            limit=1):
+        newest, = session.search_read('crm.appeal', [
+                ('contact_phone', '!=', None), ('applicant', '!=', None)],
+            ['applicant_name'], limit=1)
+        surname = newest['applicant_name'].split()[0]
+    # What operator1 may see of the applicant, found without the search
+    # box: the surname as it is written (the box also finds longer names
+    # that hold it, Новикова for Новиков)
     appeals = session.search_read('crm.appeal', [
-            ('applicant.name', 'like', f'{SURNAME} %')],
+            ('applicant.name', 'like', f'%{surname}%')],
         ['number', 'contact_phone', 'applicant'])
-    assert appeals, f'no appeal of «{SURNAME}» for {USER} in the demo'
+    assert appeals, f'no appeal of «{surname}» for {USER} in the demo'
     by_name = {a['number'] for a in appeals}
     # A phone of one of them, typed as ten digits («9020442329»); its
     # appeals: those called from it and those of its applicants
     phoned = next((a for a in appeals if a['contact_phone']), None)
-    assert phoned, f'no appeal of «{SURNAME}» with a phone in the demo'
+    assert phoned, f'no appeal of «{surname}» with a phone in the demo'
     digits = re.sub(r'\D', '', phoned['contact_phone'])[-10:]
     compact = f'+7{digits}'
     holders = {m['party'] for m in session.search_read(
@@ -85,9 +96,11 @@ def test_operator_finds_appeals_by_name_and_phone(crm_server, browser):
             f'#{database}/model/crm.appeal')
         wait.until(lambda d: _visible(d, SEARCH_CSS) and _shown(d))
 
-        shown = _search(driver, SURNAME.lower(), by_name,
+        # in lower case, and with е for ё as most type it
+        typed = surname.lower().replace('ё', 'е')
+        shown = _search(driver, typed, by_name,
             'search_01_name_lower_case.png')
-        assert all(SURNAME in text for text in shown.values())
+        assert all(surname in text for text in shown.values())
 
         shown = _search(driver, digits, by_phone,
             'search_02_phone_ten_digits.png')
