@@ -1,4 +1,5 @@
 "Appeals CRM core: housing stock, applicants, appeals and their life cycle."
+from .folding import patch_text_folding
 from .speedups import (
     patch_cursor_dict, patch_json_encoder, patch_sqlite_booleans,
     patch_sqlite_connections)
@@ -7,3 +8,4 @@ patch_cursor_dict()
 patch_json_encoder()
 patch_sqlite_connections()
 patch_sqlite_booleans()
+patch_text_folding()

@@ -1,9 +1,8 @@
 "Appeals (обращения): the record, its contacts, deadline and checks."
 import datetime as dt
 
-from sql import Literal, Null, Union
+from sql import Literal, Null
 from sql.conditionals import Case, Coalesce
-from sql.operators import ILike, Like
 
 from trytond.backend import MAX_QUERY_PARAMS
 from trytond.i18n import gettext
@@ -19,14 +18,9 @@ from .appeal_lifecycle import (
 from . import work_calendar
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
-from .search import (
-    fill_column, normalize_text, phone_digits, search_phone_digits,
-    search_text)
+from .search import fill_column, phone_digits
 from .speedups import TranslatedSelection
 
-# Applicants found by name above which the search box lets the database
-# scan the appeals by date (enough of them match to fill a page at once)
-NAME_IDS_MAX = 2000
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
 
@@ -224,50 +218,6 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         if not filled:
             fill_column(
                 cls, 'contact_phone', 'contact_phone_digits', phone_digits)
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        """The list's search box: the number, and for a positive search
-        also the phone (by its digits) and the applicant's name.
-
-        A rare match is the union of one query per index (number, phone
-        digits, the applicants' ids): ORed in one WHERE they would make the
-        database scan the appeals by date and filter each, which is right
-        only for a name that many applicants share."""
-        pool = Pool()
-        Party = pool.get('party.party')
-        _, operator, value = clause[:3]
-        text = search_text(value)
-        if operator not in {'like', 'ilike'} or not text:
-            return [('number', operator, value)]
-        table = cls.__table__()
-        like = ILike if operator == 'ilike' else Like
-        queries = [table.select(table.id,
-                where=like(Coalesce(table.number, ''), value, escape='\\'))]
-        digits = search_phone_digits(text)
-        if digits:
-            queries.append(table.select(table.id, where=Like(
-                        Coalesce(table.contact_phone_digits, ''),
-                        f'%{digits}%')))
-        words = normalize_text(text)
-        if words and not digits:
-            # The applicants by their normalised name, without their record
-            # rule: the appeals' own rules bound what is found
-            party = Party.__table__()
-            named = party.select(party.id, where=Like(
-                    Coalesce(party.crm_search_name, ''), f'%{words}%'))
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*party.select(party.id, where=named.where,
-                    limit=NAME_IDS_MAX + 1))
-            applicants = [i for i, in cursor]
-            if len(applicants) > NAME_IDS_MAX:
-                return ['OR', ('number', operator, value),
-                    ('applicant', 'in', named)]
-            if applicants:
-                queries.append(table.select(table.id,
-                        where=table.applicant.in_(applicants)))
-        return [('id', 'in', Union(*queries) if len(queries) > 1
-                else queries[0])]
 
     @classmethod
     def view_attributes(cls):

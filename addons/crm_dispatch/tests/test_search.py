@@ -7,7 +7,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .. import appeal as appeal_module
+from .. import search as search_module
 from ..search import phone_digits, search_phone_digits
 
 
@@ -93,9 +93,9 @@ class CrmDispatchSearchTestCase(_DBTestCase):
         company = create_company()
         with set_company(company):
             ivanov, petrova = self._appeals(company)
-            for limit in [0, 1, appeal_module.NAME_IDS_MAX]:
+            for limit in [0, 1, search_module.IDS_MAX]:
                 with self.subTest(limit=limit), patch.object(
-                        appeal_module, 'NAME_IDS_MAX', limit):
+                        search_module, 'IDS_MAX', limit):
                     self.assertEqual(self._find('ИВАНОВ'), [ivanov])
                     self.assertEqual(
                         set(self._find('ов')), {ivanov, petrova})

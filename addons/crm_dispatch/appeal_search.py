@@ -1,0 +1,105 @@
+"""The appeal list's search box: number, phone, e-mail, applicant's name,
+account number and address in one field (what the web client sends as
+``('rec_name', 'ilike', '%text%')``)."""
+from sql import Column, Union
+from sql.conditionals import Coalesce
+from sql.operators import Like
+
+from trytond.model import Index
+from trytond.pool import Pool, PoolMeta
+
+from .search import (
+    accounts_by_number, bounded, buildings_by_address, field_ilike,
+    normalize_text, parties_by_contact, parties_by_name, premises_by_address,
+    search_account, search_address, search_email, search_phone_digits,
+    search_text)
+
+
+class AppealSearch(metaclass=PoolMeta):
+    __name__ = 'crm.appeal'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (Coalesce(t.contact_email, ''),
+                        Index.Similarity())),
+                Index(t, (t.building, Index.Range())),
+                Index(t, (t.premise, Index.Range())),
+                })
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        """The appeals matching what was typed by any of its criteria.
+
+        A criterion that matches few rows is one query by an index of the
+        appeals, and the appeals found are the union of these: ORed in one
+        WHERE they would make the database scan the appeals by date and
+        filter each, which is right only for what many rows match (a
+        common name, a long street); such a criterion stays a sub-query
+        ORed with the union."""
+        pool = Pool()
+        link = pool.get('crm.appeal-crm.account').__table__()
+        _, operator, value = clause[:3]
+        text = search_text(value)
+        if operator not in {'like', 'ilike'} or not text:
+            return [('number', operator, value)]
+        table = cls.__table__()
+        if operator == 'ilike':
+            # as Tryton's index of the display name (rec_name) has it
+            number = field_ilike(cls, table, 'number', value)
+        else:
+            number = Like(Coalesce(table.number, ''), value, escape='\\')
+        # The appeals of the criteria that match few rows, by their index
+        queries = [table.select(table.id, where=number)]
+        # The clauses of those that match many
+        common = []
+
+        def by(name, found):
+            "The appeals whose many-to-one name is in found"
+            if isinstance(found, list):
+                if found:
+                    queries.append(table.select(table.id,
+                            where=Column(table, name).in_(found)))
+            else:
+                common.append((name, 'in', found))
+
+        def by_accounts(found):
+            "The appeals linked to the accounts found"
+            if found:
+                appeals = link.select(link.appeal,
+                    where=link.account.in_(found))
+                if isinstance(found, list):
+                    queries.append(appeals)
+                else:
+                    common.append(('id', 'in', appeals))
+
+        applicants = []
+        if digits := search_phone_digits(text):
+            queries.append(table.select(table.id, where=Like(
+                        Coalesce(table.contact_phone_digits, ''),
+                        f'%{digits}%')))
+            applicants.append(parties_by_contact('phone', f'%{digits}%'))
+        elif words := normalize_text(text):
+            applicants.append(parties_by_name(words))
+        if email := search_email(text):
+            queries.append(table.select(table.id, where=Like(
+                        Coalesce(table.contact_email, ''), f'%{email}%')))
+            applicants.append(parties_by_contact('email', f'%{email}%'))
+        for query in applicants:
+            by('applicant', bounded(query))
+        if number := search_account(text):
+            by_accounts(bounded(accounts_by_number(number)))
+        if address := search_address(text):
+            buildings = bounded(buildings_by_address(address))
+            if not address['premise']:
+                by('building', buildings)
+            elif buildings:
+                by('premise', bounded(premises_by_address(address, buildings)))
+        if not common:
+            return [('id', 'in',
+                    Union(*queries) if len(queries) > 1 else queries[0])]
+        if len(queries) == 1:
+            return ['OR', ('number', operator, value), *common]
+        return ['OR', ('id', 'in', Union(*queries)), *common]
