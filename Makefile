@@ -60,7 +60,7 @@ $(VENV_STAMP): requirements.txt $(wildcard addons/*/pyproject.toml) $(wildcard a
 	@touch $@
 
 # --- Web client (sao) ----------------------------------------------------------
-web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json
+web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json $(SAO)/custom.js
 
 $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --legacy-peer-deps --omit=dev --no-audit --no-fund
@@ -74,6 +74,10 @@ $(SAO)/node_modules: $(WEB_STAMP)
 # every npm ci).  Edit web/locale/ru.po, then
 # python3 scripts/po2json.py web/locale/ru.po web/locale/ru.json
 $(SAO)/locale/ru.json: web/locale/ru.json $(WEB_STAMP) | $(SAO)/node_modules
+	cp $< $@
+
+# The product's name instead of «Tryton» (sao's index.html loads custom.js)
+$(SAO)/custom.js: web/custom.js $(WEB_STAMP)
 	cp $< $@
 
 # --- Configuration -------------------------------------------------------------
@@ -155,6 +159,6 @@ bench-demo: venv
 # (scripts/pg.sh stop removes them).
 clean:
 	rm -rf $(DB_DIR) $(VAR)/test-cache $(CONF) $(TRYTONPASSFILE) test-output \
-	    .pytest_cache $(WEB_STAMP) $(SAO)/node_modules
+	    .pytest_cache $(WEB_STAMP) $(SAO)/node_modules $(SAO)/custom.js
 	find . -path ./.venv -prune -o -path ./web/node_modules -prune -o \
 	    -name __pycache__ -type d -print0 | xargs -0 rm -rf
