@@ -22,21 +22,32 @@ from collections import defaultdict
 
 from lxml import etree
 
-# Words that stay Latin in Russian UI texts: acronyms and codes
-ALLOWED = {
-    'id', 'sms', 'url', 'uri', 'e-mail', 'email', 'pdf', 'csv', 'xml',
-    'html', 'json', 'api', 'sql', 'qr', 'ip', 'vies', 'pyson', 'smtp',
-    'odt', 'ods', 'utc', 'http', 'https', 'www', 'rtl', 'ltr', 'vat',
-    'iso', 'xpath', 'cron', 'python', 'hotp', 'totp', 'ogrn', 'inn',
-    'svg', 'png', 'ldap', 'bic', 'iban', 'gtin', 'ean', 'mime', 'ssl',
-    'ascii', 'utf',
+# Latin words that stay in Russian UI texts: acronyms (in capitals) and
+# names of formats and tools
+ACRONYMS = {
+    'ID', 'SMS', 'URL', 'URI', 'PDF', 'CSV', 'XML', 'HTML', 'JSON', 'API',
+    'REST', 'SQL', 'QR', 'IP', 'VIES', 'PYSON', 'SMTP', 'ODT', 'ODS', 'UTC',
+    'HTTP', 'HTTPS', 'WWW', 'ISO', 'HOTP', 'TOTP', 'SVG', 'PNG', 'LDAP',
+    'BIC', 'IBAN', 'MIME', 'SSL', 'ASCII', 'UTF', 'CRM', 'IRC', 'SIP',
+    'SEPA', 'BIS', 'NHS', 'EIN', 'SSN', 'TIN', 'ATIN', 'ITIN', 'PTIN',
+    'RFC',
     }
+NAMES = {'e-mail', 'python', 'genshi', 'libreoffice', 'skype', 'strftime',
+    'xpath', 'message-id', 'id'}
 # Not words for a user: placeholders (%(name)s, {name}), technical names
-# (res.user, crm_lines), e-mail and web addresses
+# (res.user, crm_lines, a quoted «self»), codes (AT-02), e-mail and web
+# addresses
 NOT_WORDS = re.compile(
     r'%\([^)]*\)[sdif]|%[sd]|\{[^}]*\}|[\w.+-]+@[\w.-]+'
-    r'|https?://\S+|\b[A-Za-z]\w*(?:[._]\w+)+\b')
+    r'|https?://\S+|\b[A-Za-z]\w*(?:[._]\w+)+\b'
+    r'|[«"\'][a-z_]+[»"\']|\b[A-Z]+-\d+\b')
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
+# Selections whose labels are names, not words: the file formats of
+# reports as their makers name them (Microsoft Word 97, OpenDocument Text)
+NAME_SELECTIONS = {
+    ('ir.action.report', 'extension'),
+    ('ir.action.report', 'template_extension'),
+    }
 # Menu entries are depth 0; what one of their records opens, depth 1
 MAX_DEPTH = 1
 
@@ -47,7 +58,7 @@ def english_words(text):
         return []
     text = NOT_WORDS.sub(' ', text)
     return [w for w in LATIN_WORD.findall(text)
-        if w.lower().strip("'-") not in ALLOWED]
+        if w not in ACRONYMS and w.lower() not in NAMES]
 
 
 def wizard_states(packages):
@@ -150,14 +161,15 @@ class Walk:
             actions = self.call('model.ir.action.keyword.get_keyword',
                 'tree_open', ['ir.ui.menu', menu['id']])
             for action in actions:
-                self.action(action, where, 0)
+                self.action(action, where, 0, menu=menu['complete_name'])
         return self.found
 
-    def action(self, action, where, depth):
+    def action(self, action, where, depth, menu=None):
         type_ = action.get('type')
         where = f'{where} › {type_} «{action.get("name")}»'
-        self.check(action.get('name'), where,
-            f'model:ir.action,name:#{action.get("action")}')
+        # A menu's action is named by the menu's path, checked above
+        if action.get('name') != menu:
+            self.check(action.get('name'), where, 'model:ir.action,name:')
         if type_ == 'ir.action.act_window':
             for domain in action.get('domains') or []:
                 self.check(domain[0], f'{where} › list tab',
@@ -213,16 +225,24 @@ class Walk:
         self.views[key] = depth
         try:
             view = self.call(f'model.{model}.fields_view_get', view_id, type_)
+        except OSError:
+            # Not served over RPC (403): sao cannot open it either
+            return
         except Exception as error:  # noqa: BLE001 - reported, walk goes on
             self.check(f'fields_view_get failed: {error}',
                 f'{where} › {model} {type_} view {view_id}', None)
             return
         where = f'{where} › {model} {type_} view {view["view_id"]}'
         fields = view.get('fields', {})
-        arch = etree.fromstring(view['arch'].encode('utf-8'))
-        for element in arch.iter():
+        shown = set()
+
+        def visit(element):
             if not isinstance(element.tag, str):
-                continue
+                return
+            # sao draws no invisible element of a form (a list's hidden
+            # columns are still offered by its search filter)
+            if type_ == 'form' and element.get('invisible') == '1':
+                return
             label = element.get('name') or element.get('id') or ''
             for attr in ['string', 'sum', 'confirm', 'help']:
                 if element.tag == 'button' and attr != 'sum':
@@ -232,10 +252,16 @@ class Walk:
                     key = f'view:{model}:'
                 self.check(element.get(attr),
                     f'{where} › <{element.tag} {label}> {attr}', key)
-            if element.tag == 'field' and label in fields:
-                self.field(fields[label], element, where, depth)
-        for name, field in fields.items():
-            self.field_strings(model, name, field, where)
+            if element.tag in {'field', 'label'} and label in fields:
+                shown.add(label)
+                if element.tag == 'field':
+                    self.field(fields[label], element, where, depth)
+            for child in element:
+                visit(child)
+        visit(etree.fromstring(view['arch'].encode('utf-8')))
+        # Only the fields shown: the others are there for their values
+        for name in sorted(shown):
+            self.field_strings(model, name, fields[name], where)
 
     def field_strings(self, model, name, field, where):
         where = f'{where} › field {name}'
@@ -243,7 +269,8 @@ class Walk:
             f'field:{model},{name}:')
         self.check(field.get('help'), f'{where} help', f'help:{model},{name}:')
         selection = field.get('selection')
-        if field.get('type') == 'reference':
+        if field.get('type') == 'reference' or (
+                model, name) in NAME_SELECTIONS:
             # Model names: those of the walked models are checked
             selection = None
         elif isinstance(selection, str) and not field.get(

@@ -4,7 +4,7 @@
 (function() {
     'use strict';
     var TITLE = 'CRM обращений';
-    // The product's name where sao shows «Tryton»: the window title (also
+    // The product's name where sao shows its own: the window title (also
     // "<tab> - <title>"), the top bar, desktop notifications
     Sao.config.title = TITLE;
     document.title = TITLE;
