@@ -58,6 +58,20 @@ class CrmDispatchRussianTestCase(_DBTestCase):
                     (None, ''), ('ru_vat', 'ИНН'), ('ru_ogrn', 'ОГРН')])
 
     @with_transaction()
+    def test_party_labels_as_russians_say(self):
+        "«Мобильный телефон», not Tryton's «сот.телефон»"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mechanism = pool.get('party.contact_mechanism')
+        with Transaction().set_context(language='ru'):
+            self.assertEqual(
+                Party.fields_get(['mobile'])['mobile']['string'],
+                'Мобильный телефон')
+            types = dict(Mechanism.fields_get(['type'])['type']['selection'])
+        self.assertEqual(types['mobile'], 'Мобильный телефон')
+        self.assertEqual(types['phone'], 'Телефон')
+
+    @with_transaction()
     def test_status_bar_without_currency(self):
         "The top bar names the user and organisation, not the currency"
         pool = Pool()
