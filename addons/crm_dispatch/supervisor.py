@@ -2,8 +2,7 @@
 (open, not in work, overdue, due soon) and each line's queue a click away."""
 import datetime as dt
 
-from sql import Literal
-from sql.aggregate import Count, Sum
+from sql.aggregate import Count
 from sql.conditionals import Case
 
 from trytond.model import ModelView, fields
@@ -113,10 +112,11 @@ class SupportLine(metaclass=PoolMeta):
                     ], order=[], query=True)
 
         def count(condition):
-            return Sum(Case((condition, 1), else_=0))
+            # No literal in the CASE: PostgreSQL cannot type its parameter
+            return Count(Case((condition, table.id)))
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.support_line,
-                Count(Literal('*')),
+                Count(table.id),
                 count(table.state == 'draft'),
                 count(Appeal.column_overdue(tables, now=now)),
                 count(Appeal.column_due_soon(
