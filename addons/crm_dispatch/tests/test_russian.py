@@ -2,11 +2,13 @@
 (refusals, validation errors), the identifier types offered for a party,
 the top bar without the currency.  The screens themselves are walked by
 tests/test_russian_ui.py over JSON-RPC."""
+import os
 import re
 
 from trytond.i18n import gettext
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.crm_dispatch.tests.test_messages import PLACEHOLDER
+from trytond.modules.crm_dispatch.tests.test_messages import (
+    MODULE_DIR, PLACEHOLDER)
 from trytond.modules.crm_dispatch.tests.tools import CYRILLIC, create_staff
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
@@ -17,10 +19,33 @@ CORE_MODULES = ['ir', 'res', 'party', 'company', 'country', 'currency']
 ACRONYMS = re.compile(r'^(XML )?ID$')
 
 
+def po_entries(*path):
+    "{(msgctxt, msgid): entry} of a po file of the module"
+    import polib
+    return {(e.msgctxt, e.msgid): e for e in polib.pofile(
+            os.path.join(MODULE_DIR, 'locale', *path)) if not e.obsolete}
+
+
 class CrmDispatchRussianTestCase(_DBTestCase):
     "Tryton's own modules in Russian"
     module = 'crm_dispatch'
     language = 'ru'
+
+    def test_override_po(self):
+        "locale/override/ru.po: Russian, placeholders kept, not in ru.po"
+        overrides = po_entries('override', 'ru.po')
+        self.assertGreater(len(overrides), 500)
+        # One text translated in both files would be two rows of one key
+        self.assertEqual(set(overrides) & set(po_entries('ru.po')), set())
+        for (msgctxt, msgid), entry in overrides.items():
+            with self.subTest(msgctxt=msgctxt, msgid=msgid):
+                self.assertNotIn('fuzzy', entry.flags)
+                # Russian, or acronyms only (SIP, REST API, XML ID)
+                self.assertTrue(CYRILLIC.search(entry.msgstr)
+                    or re.fullmatch('[A-Z0-9 ]+', entry.msgstr),
+                    entry.msgstr)
+                self.assertEqual(sorted(PLACEHOLDER.findall(entry.msgstr)),
+                    sorted(PLACEHOLDER.findall(msgid)))
 
     @with_transaction()
     def test_core_messages_in_russian(self):
