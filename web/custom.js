@@ -80,3 +80,15 @@
         });
     }
 }());
+
+/* The product's name where sao shows its own: the window title (also
+ * "<tab> - <title>"), the top bar, desktop notifications. */
+(function() {
+    'use strict';
+    var TITLE = 'CRM обращений';
+    Sao.config.title = TITLE;
+    document.title = TITLE;
+    jQuery(function() {
+        jQuery('#title').text(TITLE);
+    });
+}());

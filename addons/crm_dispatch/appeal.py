@@ -376,12 +376,13 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         return values
 
     @classmethod
-    def column_overdue(cls, tables):
+    def column_overdue(cls, tables, now=None):
         "Open and past the deadline, or resolved after the deadline"
         table, _ = tables[None]
         # A parameter, not CURRENT_TIMESTAMP: deadlines are naive UTC
         # datetimes on both backends, and SQLite compares them as text
-        now = dt.datetime.now()
+        if now is None:
+            now = dt.datetime.now()
         return Case(
             (table.deadline == Null, Literal(False)),
             (table.state.in_(OPEN_STATES), table.deadline < now),

@@ -35,6 +35,11 @@ class Configuration(
     default_deadline_hours = fields.Integer(
         "Default Deadline (hours)", required=True,
         help="Used when the reason has no deadline for the source.")
+    desk_due_hours = fields.Integer(
+        "Due Soon Window (hours)", required=True,
+        domain=[('desk_due_hours', '>', 0)],
+        help="The supervisor's desk counts the open appeals whose deadline "
+        "comes within this many hours.")
 
     @classmethod
     def multivalue_model(cls, field):
@@ -70,6 +75,11 @@ class Configuration(
     @classmethod
     def default_default_deadline_hours(cls):
         return 72
+
+    @classmethod
+    def default_desk_due_hours(cls):
+        # Half a working shift: time enough to act before the deadline
+        return 4
 
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):

@@ -18,6 +18,16 @@ class User(metaclass=PoolMeta):
         'crm.support_line-res.user', 'user', 'line', "Support Lines")
     _crm_rule_cache = Cache('res_user.crm_rule_context', context=False)
 
+    def get_status_bar(self, name):
+        status = super().get_status_bar(name)
+        # The company module shows the currency of accounting ("[RUB]"):
+        # nothing on the appeals desk is priced, so it only puzzles
+        if self.company and self.company.currency:
+            suffix = ' [%s]' % self.company.currency.code
+            if status.endswith(suffix):
+                status = status[:-len(suffix)]
+        return status
+
     @classmethod
     def crm_restricted(cls, user_id=None):
         """Whether the user works as an operator bound by the settings of

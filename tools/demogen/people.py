@@ -137,23 +137,25 @@ class People:
             'supervisor': ['group_crm_operator', 'group_crm_supervisor'],
             'executor': ['group_crm_executor'],
             }
-        for login, name, role, line in D.STAFF:
+        for login, name, role, lines in D.STAFF:
             companies = all_orgs if role == 'supervisor' else [org1.id]
             user, = User.create([dict(
                         login=login, name=name,
                         **self.user_access(name, roles[role], companies,
                             'all' if role == 'supervisor' else 'one',
                             lang))])
-            if line:
-                Line.write([self.lines[line]], {
+            if lines:
+                Line.write([self.lines[n] for n in lines], {
                         'members': [('add', [user.id])]})
             self.users[login] = user
         # The Tryton administrator becomes the CRM administrator of both
         with inactive_records():
             admin, = User.search([('login', '=', 'admin')])
-        User.write([admin], self.user_access("Администратор CRM", [
-                    'group_crm_admin', 'group_crm_supervisor',
-                    'group_crm_operator'], all_orgs, 'all', lang))
+        # Named in Russian: the top bar of the web client shows the name
+        User.write([admin], dict(self.user_access("Администратор CRM", [
+                        'group_crm_admin', 'group_crm_supervisor',
+                        'group_crm_operator'], all_orgs, 'all', lang),
+                name="Администратор CRM"))
         self.users['admin'] = admin
         self.summary['users'] = len(self.users)
         self.bar.step("пользователи")

@@ -44,13 +44,13 @@ BUILDING_TYPES = [
     (3, 2, 3, 1),    # малоэтажный дом
     ]
 
-# Staff (login, name, role, line number or None)
+# Staff (login, name, role, numbers of the lines they work in or supervise)
 STAFF = [
     ('supervisor', "Кузнецова Ольга Викторовна",
-        'supervisor', None),
-    ('operator1', "Смирнова Анна Сергеевна", 'operator', 1),
-    ('operator2', "Петров Игорь Николаевич", 'operator', 2),
-    ('executor1', "Волков Сергей Павлович", 'executor', None),
+        'supervisor', (1, 2)),
+    ('operator1', "Смирнова Анна Сергеевна", 'operator', (1,)),
+    ('operator2', "Петров Игорь Николаевич", 'operator', (2,)),
+    ('executor1', "Волков Сергей Павлович", 'executor', ()),
     ]
 
 DEMO_PASSWORD = 'demo1234'
