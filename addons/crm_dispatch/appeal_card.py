@@ -93,13 +93,6 @@ class AppealCard(metaclass=PoolMeta):
         cls.applicant.context['crm_applicant'] = True
 
     @classmethod
-    def view_attributes(cls):
-        return super().view_attributes() + [
-            ('//label[@id="overdue_mark"]', 'states',
-                {'invisible': ~Eval('overdue', False)}, ['overdue']),
-            ]
-
-    @classmethod
     def get_time_left(cls, appeals, name):
         now = dt.datetime.now()
         result = {a.id: None for a in appeals}

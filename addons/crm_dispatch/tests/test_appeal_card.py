@@ -46,7 +46,8 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
             # closed: on time or late, whenever it is read
             ('resolved', NOW, NOW, "закрыто в срок"),
             ('resolved', NOW, NOW - day, "закрыто в срок"),
-            ('resolved', NOW, NOW + 5 * minute, "закрыто с опозданием на 5 мин"),
+            ('resolved', NOW, NOW + 5 * minute,
+                "закрыто с опозданием на 5 мин"),
             ('rejected', NOW - day, NOW, None),
             ('in_work', None, None, None),
             ]
