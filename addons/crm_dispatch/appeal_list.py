@@ -121,8 +121,14 @@ class AppealList(metaclass=PoolMeta):
 
     @classmethod
     def order_address_name(cls, tables):
-        return (cls._fields['building'].convert_order('building', tables, cls)
-            + cls._fields['premise'].convert_order('premise', tables, cls))
+        "As it reads: street, house, block, then the premise's number"
+        building = cls._fields['building']
+        premise = cls._fields['premise']
+        return [expression
+            for field, name in [
+                (building, 'building.street'), (building, 'building.house'),
+                (building, 'building.block'), (premise, 'premise.number')]
+            for expression in field.convert_order(name, tables, cls)]
 
     @classmethod
     def search_address_name(cls, name, clause):

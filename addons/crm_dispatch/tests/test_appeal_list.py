@@ -122,6 +122,26 @@ class CrmDispatchAppealListTestCase(_DBTestCase):
                 {full, at_flat, at_office})
             self.assertEqual(Appeal.search(
                     [('address_name', 'ilike', '%1Н%')]), [at_office])
-            self.assertEqual(Appeal.search(
-                    [('id', 'in', [full.id, at_flat.id])],
-                    order=[('address_name', 'ASC')]), [full, at_flat])
+            # Sorted as it reads: street, house, then the premise's number
+            Building = pool.get('crm.building')
+            gogolya, = Building.create([{'company': company.id,
+                        'city': 'Вологда', 'street': 'ул. Гоголя',
+                        'house': '9'}])
+            flat2, flat10 = Premise.create([{'building': gogolya.id,
+                        'number': n} for n in ['2', '10']])
+            on_10, on_lenina, on_2 = Appeal.create([{
+                        'source': full.source.id, 'building': gogolya.id,
+                        'premise': flat10.id,
+                        }, {
+                        'source': full.source.id, 'building': full.building.id,
+                        'premise': flat.id,
+                        }, {
+                        'source': full.source.id, 'building': gogolya.id,
+                        'premise': flat2.id,
+                        }])
+            ordered = [on_10, on_2, on_lenina]
+            for direction, expected in [
+                    ('ASC', ordered), ('DESC', ordered[::-1])]:
+                self.assertEqual(Appeal.search(
+                        [('id', 'in', [a.id for a in ordered])],
+                        order=[('address_name', direction)]), expected)
