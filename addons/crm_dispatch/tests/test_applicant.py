@@ -116,3 +116,8 @@ class CrmDispatchApplicantTestCase(_DBTestCase):
                 [('crm_phones', 'ilike', '%272-00-00%')]), [ivanov])
         self.assertEqual(Party.search(
                 [('crm_emails', 'ilike', '%example%')]), [])
+
+        # A copy has each contact once: the two fields share the records
+        # (Tryton copies no one-to-many with a filter)
+        copy, = Party.copy([ivanov])
+        self.assertEqual(len(copy.contact_mechanisms), 3)
