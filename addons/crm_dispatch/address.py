@@ -9,23 +9,12 @@ def default_company():
     return Transaction().context.get('company')
 
 
-def street_label(street, house, block=None):
-    "The street, house and block of a building's address"
-    parts = [street, f'д. {house}']
+def building_label(city, street, house, block=None):
+    "The address a building is shown by"
+    parts = [f'г. {city}', street, f'д. {house}']
     if block:
         parts.append(f'корп. {block}')
     return ', '.join(parts)
-
-
-def building_label(city, street, house, block=None):
-    "The address a building is shown by"
-    return f'г. {city}, {street_label(street, house, block)}'
-
-
-def premise_label(building, type_, number):
-    "The address a premise is shown by: its building's and its number"
-    prefix = 'кв.' if type_ == 'flat' else 'пом.'
-    return ', '.join(p for p in [building, f'{prefix} {number}'] if p)
 
 
 class District(DeactivableMixin, ModelSQL, ModelView):
@@ -136,7 +125,8 @@ class Premise(ModelSQL, ModelView):
         return [('building.company',) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
-        return premise_label(self.building.rec_name, self.type, self.number)
+        prefix = 'кв.' if self.type == 'flat' else 'пом.'
+        return f'{self.building.rec_name}, {prefix} {self.number}'
 
     @classmethod
     def search_rec_name(cls, name, clause):

@@ -7,13 +7,11 @@ list shows instead the names below, read for all its rows at once by one
 query over the targets' own columns and composed by the same functions
 the targets' display names use.  They are searched and sorted as the
 many-to-ones they stand for."""
-from sql.conditionals import Coalesce
-
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .address import building_label, premise_label, street_label
+from .address import building_label
 from .catalogue import line_label
 
 
@@ -93,84 +91,11 @@ class AppealList(metaclass=PoolMeta):
     order_operator_name = _order('operator')
     order_company_name = _order('company')
 
-    # The street, house and premise: the city, the same for nearly all the
-    # rows of an organisation, leaves its room to them in a narrow list.
-    # One query for the whole list as the names above.
-    address_name = fields.Function(fields.Char("Address"),
-        'get_address_name', searcher='search_address_name',
-        loading='eager')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        # The legend of the row colours (Appeal.view_attributes): the help
-        # of a column is the tooltip of its header
-        cls.state.help = (
-            "Row colours in the list: red — overdue; yellow — new, not "
-            "taken into work; green — resolved; grey — rejected; white — "
-            "in work on time.")
-        cls.deadline.help = (
-            "The appeal is to be resolved by then; past it the appeal is "
-            "overdue and its row in the list is red.")
-
     @classmethod
     def get_rec_name(cls, appeals, name):
         """The number, read by itself: an appeal's attribute read loads
         every eager column, the list's computed ones too"""
         return dict(cls.select_rows(appeals, lambda t: [t.number]))
-
-    @classmethod
-    def order_address_name(cls, tables):
-        "As it reads: street, house, block, then the premise's number"
-        building = cls._fields['building']
-        premise = cls._fields['premise']
-        return [expression
-            for field, name in [
-                (building, 'building.street'), (building, 'building.house'),
-                (building, 'building.block'), (premise, 'premise.number')]
-            for expression in field.convert_order(name, tables, cls)]
-
-    @classmethod
-    def search_address_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = ('AND' if operator.startswith('!')
-            or operator.startswith('not ') else 'OR')
-        return [bool_op,
-            ('building.rec_name', operator, value),
-            ('premise.rec_name', operator, value),
-            ]
-
-    @classmethod
-    def get_address_name(cls, appeals, name):
-        """The premise's street address, or the building's; the premise's
-        building when the appeal has none of its own (the domain keeps them
-        equal otherwise)"""
-        pool = Pool()
-        Building = pool.get('crm.building')
-        Premise = pool.get('crm.premise')
-        building_columns = ['street', 'house', 'block']
-
-        def columns(appeal):
-            premise = Premise.__table__()
-            premise_building = premise.select(premise.building,
-                where=premise.id == appeal.premise)
-            reference = Coalesce(appeal.building, premise_building)
-            building = Building.__table__()
-            yield from (building.select(getattr(building, c),
-                    where=building.id == reference)
-                for c in building_columns)
-            for column in ['type', 'number']:
-                premise = Premise.__table__()
-                yield premise.select(getattr(premise, column),
-                    where=premise.id == appeal.premise)
-        result = {a.id: None for a in appeals}
-        for id_, street, house, block, type_, number in cls.select_rows(
-                appeals, columns):
-            address = (street_label(street, house, block)
-                if street is not None else None)
-            result[id_] = (premise_label(address, type_, number)
-                if number is not None else address)
-        return result
 
     @classmethod
     def search_list_name(cls, name, clause):
