@@ -134,8 +134,9 @@ def test_card_above_the_fold(crm_server, browser):
     session = Session(base_url, database, USER)
     appeal = _card_appeal(session)
     try:
-        _viewport(driver)
+        # Logged in as the harness does (its window), then at 1366×768
         _login(driver, wait, base_url, database, USER)
+        _viewport(driver)
         driver.execute_script('window.location.hash = arguments[0];',
             f'#{database}/model/crm.appeal/{appeal["id"]}')
         wait.until(lambda d: appeal['number'] in (d.execute_script(
@@ -196,8 +197,9 @@ def test_list_fits_1366(crm_server, browser):
     driver = browser
     wait = _waiter(driver)
     try:
-        _viewport(driver)
+        # Logged in as the harness does (its window), then at 1366×768
         _login(driver, wait, base_url, database, USER)
+        _viewport(driver)
         _open_menu(driver, wait, 'CRM обращений', 'Обращения')
         _list_rows(driver, wait)
         _shot(driver, 'card_03_appeals_list_1366.png')
@@ -249,8 +251,9 @@ def test_applicants_of_our_own(crm_server, browser):
         GENERIC_PARTY_FIELDS, context)
     generic_labels = {f['string'] for f in generic.values()}
     try:
-        _viewport(driver)
+        # Logged in as the harness does (its window), then at 1366×768
         _login(driver, wait, base_url, database, USER)
+        _viewport(driver)
         _open_menu(driver, wait, 'CRM обращений', 'Заявители')
         cells = _list_rows(driver, wait)
         _shot(driver, 'card_04_applicants_list.png')
