@@ -82,3 +82,66 @@ class CrmDispatchAppealListTestCase(_DBTestCase):
                 self.assertEqual(Appeal.search(
                         [('id', 'in', [full.id, first.id])],
                         order=[('applicant_name', direction)]), expected)
+
+    @with_transaction()
+    def test_address_column(self):
+        """The address column is the premise's address, else the
+        building's; searched and sorted by both"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Premise = pool.get('crm.premise')
+        company = create_company()
+        with set_company(company):
+            full, bare = self._appeals(company)
+            flat, = Premise.create([{
+                        'building': full.building.id, 'number': '17'}])
+            office, = Premise.create([{'building': full.building.id,
+                        'number': '1Н', 'type': 'non_residential'}])
+            at_flat, at_office = Appeal.create([{
+                        'source': full.source.id, 'building': full.building.id,
+                        'premise': flat.id,
+                        }, {
+                        # the premise without its building: the premise's
+                        'source': full.source.id, 'premise': office.id,
+                        }])
+            appeals = [full, bare, at_flat, at_office]
+            rows = {r['id']: r['address_name'] for r in Appeal.read(
+                    [a.id for a in appeals], ['address_name'])}
+            # The address without the city (the card shows it whole)
+            self.assertEqual(rows, {
+                    full.id: 'ул. Ленина, д. 5, корп. 2',
+                    bare.id: None,
+                    at_flat.id: 'ул. Ленина, д. 5, корп. 2, кв. 17',
+                    at_office.id: 'ул. Ленина, д. 5, корп. 2, пом. 1Н',
+                    })
+            for appeal, premise in [(at_flat, flat), (at_office, office)]:
+                self.assertEqual(premise.rec_name,
+                    'г. Вологда, ' + rows[appeal.id])
+            self.assertEqual(set(Appeal.search(
+                        [('address_name', 'ilike', '%Ленина%')])),
+                {full, at_flat, at_office})
+            self.assertEqual(Appeal.search(
+                    [('address_name', 'ilike', '%1Н%')]), [at_office])
+            # Sorted as it reads: street, house, then the premise's number
+            Building = pool.get('crm.building')
+            gogolya, = Building.create([{'company': company.id,
+                        'city': 'Вологда', 'street': 'ул. Гоголя',
+                        'house': '9'}])
+            flat2, flat10 = Premise.create([{'building': gogolya.id,
+                        'number': n} for n in ['2', '10']])
+            on_10, on_lenina, on_2 = Appeal.create([{
+                        'source': full.source.id, 'building': gogolya.id,
+                        'premise': flat10.id,
+                        }, {
+                        'source': full.source.id, 'building': full.building.id,
+                        'premise': flat.id,
+                        }, {
+                        'source': full.source.id, 'building': gogolya.id,
+                        'premise': flat2.id,
+                        }])
+            ordered = [on_10, on_2, on_lenina]
+            for direction, expected in [
+                    ('ASC', ordered), ('DESC', ordered[::-1])]:
+                self.assertEqual(Appeal.search(
+                        [('id', 'in', [a.id for a in ordered])],
+                        order=[('address_name', direction)]), expected)
