@@ -174,8 +174,12 @@ class Appeal(metaclass=PoolMeta):
         if not changes.get('routing_rule'):
             return
         if observers := changes.pop('observers', None):
-            values['observers'] = list(values.get('observers') or []) + [
-                ('add', sorted(observers['add']))]
+            commands = list(values.get('observers') or [])
+            # The form routed it already and sends the same observers
+            given = {i for action, *ids in commands if action == 'add'
+                for i in ids[0]}
+            if added := sorted(observers['add'] - given):
+                values['observers'] = commands + [('add', added)]
         values.update(changes)
         appeal.routing_rule = changes['routing_rule']
         if appeal.routing_spec().deadline_hours:
@@ -273,25 +277,40 @@ class Appeal(metaclass=PoolMeta):
         self._super_on_change('on_change_received_date')
         self.route_form()
 
-    @fields.depends('state', 'routing_manual')
-    def _chosen_by_hand(self):
-        if (self.state or 'draft') == 'draft':
+    @fields.depends('state', 'routing_manual', 'routing_rule', 'company',
+        'support_line', 'operator', 'priority')
+    def _chosen_by_hand(self, name):
+        """Mark «assigned by hand» when the value of name differs from what
+        routing would put there: clients also call on_change for the
+        default values of a new record, which nobody chose"""
+        if (self.state or 'draft') != 'draft' or self.routing_manual:
+            return
+        spec = self.routing_spec()
+        routed = getattr(spec, name, None) if spec else None
+        if not routed:
+            routed = {
+                'support_line': self.default_support_line,
+                'operator': lambda: None,
+                'priority': self.default_priority,
+                }[name]()
+        value = getattr(self, name, None)
+        if (value.id if hasattr(value, 'id') else value) != routed:
             self.routing_manual = True
 
     @fields.depends(methods=['_chosen_by_hand'])
     def on_change_support_line(self):
         self._super_on_change('on_change_support_line')
-        self._chosen_by_hand()
+        self._chosen_by_hand('support_line')
 
     @fields.depends(methods=['_chosen_by_hand'])
     def on_change_operator(self):
         self._super_on_change('on_change_operator')
-        self._chosen_by_hand()
+        self._chosen_by_hand('operator')
 
     @fields.depends(methods=['_chosen_by_hand'])
     def on_change_priority(self):
         self._super_on_change('on_change_priority')
-        self._chosen_by_hand()
+        self._chosen_by_hand('priority')
 
     @fields.depends('routing_manual', methods=['route_form'])
     def on_change_routing_manual(self):

@@ -390,7 +390,8 @@ class CheckStart(ModelView):
         return dt.datetime.now().replace(microsecond=0)
 
     @fields.depends('company', 'reason', 'building', 'source',
-        'received_date')
+        'received_date', 'rule', 'support_line', 'operator', 'priority',
+        'deadline', 'observers', 'verdict')
     def _fill(self):
         for name, value in self.check().items():
             setattr(self, name, value)
