@@ -140,13 +140,17 @@ class Appeal(metaclass=PoolMeta):
 
     def compute_deadlines(self):
         values = super().compute_deadlines()
-        spec = self.routing_spec()
-        if spec and spec.deadline_hours and self.received_date:
-            company = getattr(self, 'company', None) or self.default_company()
-            values['deadline'] = work_calendar.deadline(company,
-                self.received_date, dt.timedelta(hours=spec.deadline_hours),
-                spec.working_time)
+        if (deadline := self.rule_deadline(self.routing_spec())) is not None:
+            values['deadline'] = deadline
         return values
+
+    def rule_deadline(self, spec):
+        "The deadline spec sets on this appeal instead of the reason's"
+        if not (spec and spec.deadline_hours and self.received_date):
+            return None
+        company = getattr(self, 'company', None) or self.default_company()
+        return work_calendar.deadline(company, self.received_date,
+            dt.timedelta(hours=spec.deadline_hours), spec.working_time)
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -159,6 +163,7 @@ class Appeal(metaclass=PoolMeta):
     def _route_new(cls, values):
         """Route an appeal about to be created: its values gain the rule,
         what it sets and its deadline (in the INSERT, no second write)"""
+        Rule = Pool().get('crm.routing.rule')
         if 'routing_manual' not in values:
             # An API caller who names the line or operator chose them
             values['routing_manual'] = bool(
@@ -181,9 +186,10 @@ class Appeal(metaclass=PoolMeta):
             if added := sorted(observers['add'] - given):
                 values['observers'] = commands + [('add', added)]
         values.update(changes)
-        appeal.routing_rule = changes['routing_rule']
-        if appeal.routing_spec().deadline_hours:
-            values['deadline'] = appeal.compute_deadlines()['deadline']
+        if (deadline := appeal.rule_deadline(
+                    Rule.spec_of(appeal.company, changes['routing_rule']))
+                ) is not None:
+            values['deadline'] = deadline
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)

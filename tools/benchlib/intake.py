@@ -118,7 +118,8 @@ def bench_intake(pool, uri, database, repeat, seed):
     return {
         'baseline': baseline, 'configured': configured,
         'rules': len(rules), 'fields': fields,
-        'routed': sum(1 for r in routed if r['routing_rule'] == rules[-1]),
+        'routed': sum(1 for r in routed if r['routing_rule']),
+        'last': sum(1 for r in routed if r['routing_rule'] == rules[-1]),
         'calls': len(routed),
         'base_routed': sum(1 for r in base if r['routing_rule']),
         }
@@ -142,5 +143,5 @@ def report_intake(r):
             / percentile(r['baseline'], q) - 1) * 100
         out(f"  overhead of the configuration at p{q}: {overhead:+.0f} % "
             "(target <= 30 %)")
-    out(f"  routed by the last rule: {r['routed']}/{r['calls']}; "
-        f"baseline appeals routed: {r['base_routed']}")
+    out(f"  appeals routed: {r['routed']}/{r['calls']} (by the last rule "
+        f"{r['last']}); baseline appeals routed: {r['base_routed']}")
