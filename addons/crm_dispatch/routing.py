@@ -212,6 +212,7 @@ class RoutingRule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         cls._order = [
             ('company', 'ASC'), ('sequence', 'ASC NULLS FIRST'),
             ('id', 'ASC')]
+        cls._buttons.update({'check': {}})
 
     @classmethod
     def default_company(cls):
@@ -447,11 +448,49 @@ class Check(Wizard):
 
     def default_start(self, fields):
         Start = Pool().get('crm.routing.check.start')
-        start = Start(company=Start.default_company(),
-            received_date=Start.default_received_date(), reason=None,
-            building=None, source=None)
-        values = {'company': _id(start.company),
-            'received_date': start.received_date}
+        values = {'company': Start.default_company(),
+            'received_date': Start.default_received_date(),
+            'reason': None, 'building': None, 'source': None}
+        if self.model and self.model.__name__ == 'crm.routing.rule' \
+                and self.record:
+            values.update(self.example(self.record))
+        start = Start(**values)
         if start.company:
             values.update(start.check())
+        return values
+
+    @staticmethod
+    def example(rule):
+        """Data of an appeal the rule is about: its first reason (or one
+        of its groups or tags), building (or one of its districts), source
+        and the next moment within its hours and days"""
+        pool = Pool()
+        Reason = pool.get('crm.appeal.reason')
+        Building = pool.get('crm.building')
+        values = {'company': rule.company.id}
+        reasons = list(rule.reasons)
+        if not reasons and (rule.reason_groups or rule.tags):
+            reasons = Reason.search([
+                    ('group', 'in', [g.id for g in rule.reason_groups])]
+                if rule.reason_groups else [
+                    ('tags', 'in', [t.id for t in rule.tags])], limit=1)
+        buildings = list(rule.buildings) or (Building.search(
+                [('district', 'in', [d.id for d in rule.districts])],
+                limit=1) if rule.districts else [])
+        values['reason'] = _id(reasons[0]) if reasons else None
+        values['building'] = _id(buildings[0]) if buildings else None
+        values['source'] = _id(rule.sources[0]) if rule.sources else None
+        now = local_moment(rule.company, dt.datetime.now()).replace(
+            second=0, microsecond=0)
+        weekdays = {int(d) for d in rule.weekdays or ()}
+        for days in range(8):
+            moment = now + dt.timedelta(days=days)
+            if rule.time_from is not None:
+                moment = dt.datetime.combine(moment.date(), rule.time_from)
+            if (moment >= now or days == 7) and (
+                    not weekdays or moment.weekday() in weekdays):
+                break
+        zone = ZoneInfo(rule.company.timezone or DEFAULT_ZONE)
+        values['received_date'] = moment.replace(tzinfo=zone).astimezone(
+            dt.timezone.utc).replace(tzinfo=None)
         return values
