@@ -93,6 +93,13 @@ def test_operator_sees_the_rule_of_a_routed_appeal(crm_server, browser):
         _login(driver, wait, base_url, database, 'operator2')
         _open(driver, wait, database, f'model/crm.appeal/{appeal_id}',
             f'{ACTIVE} .form label')
+        assert 'Приоритет:' in _texts(driver, f'{ACTIVE} .form label')
+        # The rule is on the «Processing» page
+        tab, = [a for a in _visible(driver, f'{ACTIVE} .form .nav-tabs a')
+            if a.text.strip() == 'Обработка']
+        tab.click()
+        wait.until(lambda d: 'Правило маршрутизации:' in _texts(
+                d, f'{ACTIVE} .form label'))
         labels = _texts(driver, f'{ACTIVE} .form label')
         values = driver.execute_script("""
             return Array.from(document.querySelectorAll(
@@ -103,8 +110,8 @@ def test_operator_sees_the_rule_of_a_routed_appeal(crm_server, browser):
                         ? e.options[e.selectedIndex].text : '')
                     : e.value);""", ACTIVE)
         _shot(driver, 'routing_appeal_form.png')
-        assert {'Приоритет:', 'Правило маршрутизации:',
-            'Назначено вручную:'} <= set(labels), labels
+        assert {'Правило маршрутизации:', 'Назначено вручную:',
+            'Наблюдатели'} <= set(labels), labels
         assert appeal['routing_rule.']['name'] in values, values
         assert ('Высокий' in values) or ('Аварийный' in values), values
     except Exception:
