@@ -96,10 +96,16 @@ class Rule(metaclass=PoolMeta):
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
         context.update(Pool().get('res.user').crm_rule_context())
+        if model_name == 'crm.appeal':
+            # The rule of observers names the user himself
+            context['user_id'] = Transaction().user
         return context
 
     @classmethod
     def _get_cache_key(cls, model_names):
         context = Pool().get('res.user').crm_rule_context()
         key = super()._get_cache_key(model_names)
-        return (*key, tuple(context['crm_lines']), context['crm_appeal_all'])
+        key = (*key, tuple(context['crm_lines']), context['crm_appeal_all'])
+        if 'crm.appeal' in model_names:
+            key = (*key, Transaction().user)
+        return key

@@ -4,13 +4,14 @@ time (worktime.py does the counting)."""
 import datetime as dt
 from zoneinfo import available_timezones
 
+from trytond.cache import Cache
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import worktime
@@ -44,6 +45,8 @@ class Calendar(DeactivableMixin, ModelSQL, ModelView):
     hours = fields.One2Many('crm.calendar.hours', 'calendar', "Working Hours")
     days = fields.One2Many('crm.calendar.day', 'calendar', "Special Days",
         help="Holidays and days off, working weekends, shortened days.")
+    # company id: (calendar id, its Schedule), or (None, None) without one
+    _schedules = Cache('crm_calendar.schedule', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -92,12 +95,45 @@ class Calendar(DeactivableMixin, ModelSQL, ModelView):
         return calendars[0] if calendars else None
 
     @classmethod
+    def schedule_of(cls, company):
+        """(calendar, Schedule) of company, (None, None) without one; built
+        once and kept until a calendar, its hours or days change: every
+        deadline of every appeal is counted by it"""
+        if not company:
+            return None, None
+        key = int(company)
+        cached = cls._schedules.get(key)
+        if cached is None:
+            with without_check_access():
+                calendar = cls.for_company(key)
+                cached = cls._schedules.set(key, (
+                        calendar.id if calendar else None,
+                        calendar.schedule() if calendar else None))
+        calendar_id, schedule = cached
+        return (cls(calendar_id) if calendar_id else None), schedule
+
+    @classmethod
+    def on_modification(cls, mode, calendars, field_names=None):
+        super().on_modification(mode, calendars, field_names=field_names)
+        cls._schedules.clear()
+
+    @classmethod
     @ModelView.button_action('crm_dispatch.wizard_calendar_holidays')
     def load_holidays(cls, calendars):
         pass
 
 
-class CalendarHours(ModelSQL, ModelView):
+class ScheduleDependencyMixin:
+    "A change of the hours or days of a calendar changes its schedule"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('crm.calendar')._schedules.clear()
+
+
+class CalendarHours(ScheduleDependencyMixin, ModelSQL, ModelView):
     "Working hours of a weekday (Часы работы)"
     __name__ = 'crm.calendar.hours'
     __string__ = "Working hours"
@@ -149,7 +185,7 @@ class CalendarHours(ModelSQL, ModelView):
                                 calendar=calendar.rec_name))
 
 
-class CalendarDay(ModelSQL, ModelView):
+class CalendarDay(ScheduleDependencyMixin, ModelSQL, ModelView):
     "Special day of a calendar (Особый день)"
     __name__ = 'crm.calendar.day'
     __string__ = "Special day"
@@ -219,10 +255,10 @@ def deadline(company, start, duration, working_time, stops=()):
     False), None while a stop runs; refuses in Russian when the calendar
     never works"""
     Calendar = Pool().get('crm.calendar')
-    calendar = Calendar.for_company(company) if working_time else None
+    calendar, schedule = (Calendar.schedule_of(company) if working_time
+        else (None, None))
     try:
-        return worktime.add(start, duration,
-            calendar.schedule() if calendar else None, stops)
+        return worktime.add(start, duration, schedule, stops)
     except worktime.NoWorkingTime:
         if any(end is None for _, end in stops):
             return None  # the clock stands: no deadline until it runs

@@ -3,6 +3,8 @@
     database.py  the throw-away database, module activation, user context,
                  root cursor
     create.py    (a) creating appeals: ORM versus raw INSERT
+    intake.py    (d) creating appeals through JSON-RPC with routing rules
+                 and working-time deadlines versus without
     queue.py     (b) the operator queue: ORM versus hand-written SQL
     report.py    printing: lines, tables, percentiles
     cli.py       main(): the command line and the run

@@ -13,6 +13,7 @@ import time
 from . import demogen
 from .create import bench_create, report_create
 from .database import activate, create_database, drop_database
+from .intake import bench_intake, report_intake
 from .queue import bench_queue, bulk_load, report_load, report_queue
 from .rpcbench import bench_rpc, report_rpc
 from .report import out
@@ -70,6 +71,9 @@ def main(argv=None):
 
         report_create(bench_create(pool, name, options.appeals,
                 options.seed, options.batch))
+        out()
+        report_intake(bench_intake(pool, uri, name, options.repeat,
+                options.seed))
         out()
 
         t0 = time.perf_counter()

@@ -15,6 +15,7 @@ from .appeal_workflow import AppealWorkflow
 from .housing import HousingStock
 from .people import People
 from .reference import ReferenceData
+from .routing import RoutingRules
 from .runtime import Progress, as_user, in_transaction, init_pool
 
 # Sizes of the issue (point 5) and of --small
@@ -52,7 +53,7 @@ def generate(database, config_file=None, sizes=None, seed=42, progress=True,
 
 
 class Generator(HousingStock, ReferenceData, People, AppealPlans,
-        AppealWorkflow):
+        AppealWorkflow, RoutingRules):
 
     def __init__(self, pool, sizes, seed, progress=True, users=True,
             now=None):
@@ -91,7 +92,7 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
     def run(self):
         self.check_absent()
         n_appeals = self.sizes['appeals']
-        total = 8 + 2 * self.sizes['premises'] + \
+        total = 9 + 2 * self.sizes['premises'] + \
             self.sizes['applicants'] + int(n_appeals * 3.3)
         self.bar = Progress(self.progress_enabled, total)
         t0 = time.monotonic()
@@ -103,6 +104,7 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_lines()
             self.make_users()
             self.make_appeals()
+            self.make_routing_rules()
         finally:
             self.bar.close()
         self.summary['seconds'] = round(time.monotonic() - t0, 1)
