@@ -55,9 +55,9 @@ class Blank(DeactivableMixin, ModelSQL, ModelView):
         ondelete='RESTRICT')
     template = fields.Function(fields.Binary("Template",
             filename='template_name',
-            help="Download the template, edit it in LibreOffice Writer and "
-            "upload it back; cleared, the blank starts again from the "
-            "example."),
+            help="Download the template, edit it in LibreOffice Writer, "
+            "then clear the field and choose the edited file. Saved empty, "
+            "the blank starts again from the example."),
         'get_template', setter='set_template')
     template_name = fields.Function(
         fields.Char("Template File"), 'get_template_name')

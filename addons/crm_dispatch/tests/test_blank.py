@@ -232,6 +232,10 @@ class CrmDispatchBlankTestCase(_DBTestCase):
             act, = Blank.create([{'name': 'Акт выполненных работ',
                         'lines': [('add', [w['line2'].id])]}])
             common, = Blank.create([{'name': 'Справка', 'kind': 'account'}])
+        Blank.create([{'name': 'Чужой акт',
+                    'company': create_company(name='УК «Южная»').id}])
+        with acting_as(w['operator2']):
+            self.assertEqual(Blank.search([]), [act, common])
 
         def as_wizard(user, record):
             "As the RPC runs a wizard: without access checks of its own"
