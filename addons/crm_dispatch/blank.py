@@ -12,7 +12,7 @@ from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.report import Report
 from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
@@ -47,6 +47,8 @@ class Blank(DeactivableMixin, ModelSQL, ModelView):
     kind = fields.Selection(KINDS, "Printed From", required=True)
     lines = fields.Many2Many('crm.blank-crm.support_line', 'blank', 'line',
         "Support Lines",
+        domain=[If(Bool(Eval('company')),
+                ('company', 'in', [Eval('company', -1), None]), ())],
         help="Only the operators of these lines print the blank; "
         "empty: every operator.")
     line_names = fields.Function(fields.Char("Support Lines"),
