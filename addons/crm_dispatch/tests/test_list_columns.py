@@ -47,6 +47,21 @@ class CrmDispatchListColumnsTestCase(_DBTestCase):
                             'many2one', 'one2many', 'many2many'})
 
     @with_transaction()
+    def test_datetime_columns_have_a_widget(self):
+        """sao's lists have no date-time column: a date-time field must be
+        shown by its date or its time, or the whole list fails to draw"""
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        for view in View.search([
+                    ('module', '=', 'crm_dispatch'), ('type', '=', 'tree')]):
+            Model = pool.get(view.model)
+            for node in etree.fromstring(view.arch).iter('field'):
+                field = Model._fields[node.get('name')]
+                if field._type in {'datetime', 'timestamp'}:
+                    with self.subTest(view=view.name, field=field.name):
+                        self.assertIn(node.get('widget'), {'date', 'time'})
+
+    @with_transaction()
     def test_optional_columns_per_user(self):
         """A column one operator shows or hides stays so for him and only
         for him, through the call sao makes"""
