@@ -35,6 +35,7 @@ BY_COMPANY = {
     'crm.calendar.day': ('calendar.company', {'name': 'Чужой праздник'}),
     'crm.message.template': ('company', {'name': 'Чужой шаблон'}),
     'crm.routing.rule': ('company', {'name': 'Чужое правило'}),
+    'crm.blank': ('company', {'name': 'Чужой бланк'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }
@@ -51,7 +52,7 @@ NOT_EXPOSED = {
     'crm.appeal-crm.account', 'crm.account-party.party',
     'crm.support_line-res.user', 'crm.support_line-crm.tag',
     'crm.configuration.sequence', 'crm.party-company.company',
-    'crm.appeal.reason-crm.tag',
+    'crm.appeal.reason-crm.tag', 'crm.blank-crm.support_line',
     'crm.routing.rule.link', 'crm.appeal-res.user',
     }
 # Checked on their own below

@@ -102,6 +102,7 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_housing()
             self.make_applicants()
             self.make_lines()
+            self.make_blanks()
             self.make_users()
             self.make_appeals()
             self.make_routing_rules()

@@ -104,3 +104,18 @@ class ReferenceData:
         self.line_tags = {n: set(tags) for n, _, tags in D.LINES}
         self.summary['lines'] = len(lines)
         self.bar.step("линии")
+
+    def make_blanks(self):
+        """The two example blanks of the addon: the act of works done for
+        the emergency line (2), the certificate on an account for all"""
+        try:
+            Blank = self.get('crm.blank')
+        except KeyError:
+            return
+        Blank.create([{
+                    'name': "Акт выполненных работ", 'kind': 'appeal',
+                    'lines': [('add', [self.lines[2].id])],
+                    }, {
+                    'name': "Справка", 'kind': 'account',
+                    }])
+        self.summary['blanks'] = 2

@@ -24,6 +24,7 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
             ('crm.support_line', 'company'),
             ('crm.appeal.result', 'company'),
             ('crm.message.template', 'company'),
+            ('crm.blank', 'company'),
             }
 
     @contextmanager

@@ -2,8 +2,12 @@
 tests (in process), and a loopback SMTP server for both."""
 import email
 import email.policy
+import os
 import re
+import shutil
 import socket
+import subprocess
+import unittest
 import threading
 from contextlib import contextmanager
 
@@ -148,9 +152,10 @@ def create_staff(login, company, lines=(), group='group_crm_operator'):
 
 
 @contextmanager
-def acting_as(user, **context):
+def acting_as(user, checked=True, **context):
     """Run as the user with his preferences (organisation, language) and
-    with access rights and record rules checked, as an RPC call would."""
+    with access rights and record rules checked, as an RPC call would
+    (checked=False: unchecked, as the RPC runs a wizard's steps)."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     User = Pool().get('res.user')
@@ -158,7 +163,7 @@ def acting_as(user, **context):
     with transaction.set_user(user.id):
         preferences = User.get_preferences(context_only=True)
     with transaction.set_user(user.id), transaction.set_context(
-            preferences, _check_access=True, **context):
+            preferences, _check_access=checked, **context):
         yield
 
 
@@ -243,3 +248,22 @@ class SMTPServer:
 def smtp_server(sender='crm@example.ru'):
     "Context manager yielding a running SMTPServer"
     return SMTPServer(sender=sender)
+
+
+def require_libreoffice():
+    """Skip unless LibreOffice (soffice) and pdftotext are installed; under
+    CI=true their absence is a failure: PDF output must be tested there"""
+    missing = [p for p in ['soffice', 'pdftotext'] if not shutil.which(p)]
+    if not missing:
+        return
+    reason = (f"{', '.join(missing)} not installed (apt-get install "
+        "libreoffice-writer-nogui poppler-utils)")
+    if os.environ.get('CI') == 'true':
+        raise AssertionError(f'PDF blanks cannot be tested under CI: {reason}')
+    raise unittest.SkipTest(reason)
+
+
+def pdf_text(content):
+    "The text of a PDF document, by pdftotext"
+    return subprocess.run(['pdftotext', '-layout', '-', '-'], input=content,
+        capture_output=True, check=True).stdout.decode('utf-8')
