@@ -34,6 +34,7 @@ BY_COMPANY = {
     'crm.calendar.hours': ('calendar.company', {'weekday': '6'}),
     'crm.calendar.day': ('calendar.company', {'name': 'Чужой праздник'}),
     'crm.message.template': ('company', {'name': 'Чужой шаблон'}),
+    'crm.stage': ('company', {'name': 'Чужой этап'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }
@@ -51,6 +52,7 @@ NOT_EXPOSED = {
     'crm.support_line-res.user', 'crm.support_line-crm.tag',
     'crm.configuration.sequence', 'crm.party-company.company',
     'crm.appeal.reason-crm.tag',
+    'crm.stage-crm.stage',
     }
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}
