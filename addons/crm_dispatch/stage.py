@@ -91,7 +91,7 @@ class Stage(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
         help="The life-cycle state the stage belongs to: «Взять в работу», "
         "«Закрыть», «Отклонить» and «Вернуть в работу» put the appeal on "
         "the first stage of their kind.")
-    colour = fields.Char("Colour", help="An HTML colour, e.g. #337ab7.")
+    colour = fields.Char("Colour", help="An HTML colour, e.g. #336699.")
     next_stages = fields.Many2Many(
         'crm.stage-crm.stage', 'stage', 'next', "Allowed Next Stages",
         domain=[
