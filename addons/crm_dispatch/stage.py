@@ -18,7 +18,7 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import work_calendar, worktime
@@ -121,8 +121,10 @@ class Stage(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
         return 'in_work'
 
     @classmethod
+    @without_check_access
     def create_defaults(cls, companies):
-        "Create the default set of stages for the companies without any"
+        """Create the default set of stages for the companies without any
+        (also one the creating user is no member of yet)"""
         have = {s.company.id for s in cls.search([
                     ('company', 'in', [int(c) for c in companies]),
                     ('active', 'in', [True, False]),
