@@ -36,6 +36,7 @@ BY_COMPANY = {
     'crm.message.template': ('company', {'name': 'Чужой шаблон'}),
     'crm.routing.rule': ('company', {'name': 'Чужое правило'}),
     'crm.blank': ('company', {'name': 'Чужой бланк'}),
+    'crm.stage': ('company', {'name': 'Чужой этап'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }
@@ -54,6 +55,7 @@ NOT_EXPOSED = {
     'crm.configuration.sequence', 'crm.party-company.company',
     'crm.appeal.reason-crm.tag', 'crm.blank-crm.support_line',
     'crm.routing.rule.link', 'crm.appeal-res.user',
+    'crm.stage-crm.stage',
     }
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}

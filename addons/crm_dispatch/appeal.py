@@ -223,10 +223,12 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
     def view_attributes(cls):
         return super().view_attributes() + [
 
+            # breach_soon: stage.py (the breach forecast)
             ('/tree', 'visual', If(Eval('overdue', False), 'danger',
+                    If(Eval('breach_soon', False), 'warning',
                     If(Eval('state') == 'resolved', 'success',
                         If(Eval('state') == 'rejected', 'muted',
-                            If(Eval('state') == 'draft', 'warning', ''))))),
+                            If(Eval('state') == 'draft', 'info', '')))))),
             ]
 
     @classmethod

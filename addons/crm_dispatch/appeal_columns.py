@@ -49,12 +49,14 @@ class AppealColumns(metaclass=PoolMeta):
         # The legend of the row colours (Appeal.view_attributes): the help
         # of a column is the tooltip of its header
         cls.state.help = (
-            "Row colours in the list: red — overdue; yellow — new, not "
-            "taken into work; green — resolved; grey — rejected; white — "
-            "in work on time.")
+            "Row colours in the list: red — overdue; yellow — the deadline "
+            "comes within the «Due Soon Window» of the appeals settings; "
+            "blue — new, not taken into work; green — resolved; grey — "
+            "rejected; white — in work on time.")
         cls.deadline.help = (
             "The appeal is to be resolved by then; past it the appeal is "
-            "overdue and its row in the list is red.")
+            "overdue and its row in the list is red, close to it yellow. "
+            "A stage that stops the clock moves it on.")
 
     @classmethod
     def column_address_name(cls, tables):

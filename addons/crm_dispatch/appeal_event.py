@@ -27,6 +27,7 @@ class AppealEvent(ModelSQL, ModelView):
             ('reopened', "Reopened"),
             ('another', "Another question"),
             ('rated', "Applicant rated"),
+            ('stage', "Stage changed"),
             ], "Event", required=True, readonly=True)
     state = fields.Selection(STATES, "State", readonly=True)
     from_line = fields.Many2One(
@@ -35,6 +36,8 @@ class AppealEvent(ModelSQL, ModelView):
     from_operator = fields.Many2One(
         'res.user', "From Operator", readonly=True)
     to_operator = fields.Many2One('res.user', "To Operator", readonly=True)
+    from_stage = fields.Many2One('crm.stage', "From Stage", readonly=True)
+    to_stage = fields.Many2One('crm.stage', "To Stage", readonly=True)
     channel = fields.Selection(
         [(None, "")] + NOTIFY_CHANNELS, "Channel", readonly=True)
     comment = fields.Text("Comment", readonly=True)

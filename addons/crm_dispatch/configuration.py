@@ -39,7 +39,8 @@ class Configuration(
         "Due Soon Window (hours)", required=True,
         domain=[('desk_due_hours', '>', 0)],
         help="The supervisor's desk counts the open appeals whose deadline "
-        "comes within this many hours.")
+        "comes within this many hours, and the appeals list shows them in "
+        "yellow (breach forecast).")
 
     @classmethod
     def multivalue_model(cls, field):
