@@ -42,6 +42,7 @@ SHARED = {
     'crm.configuration', 'crm.appeal.source', 'crm.tag',
     'crm.appeal.reason.group', 'crm.appeal.reason',
     'crm.appeal.reason-crm.tag', 'crm.appeal.reason.deadline',
+    'crm.appeal.extra_field',
     }
 # Tables behind relation fields and multi-company values: no RPC reaches
 # them (the dispatcher answers 403 for every user); each also follows its
@@ -51,6 +52,8 @@ NOT_EXPOSED = {
     'crm.support_line-res.user', 'crm.support_line-crm.tag',
     'crm.configuration.sequence', 'crm.party-company.company',
     'crm.appeal.reason-crm.tag',
+    'crm.appeal.extra_field-crm.appeal.reason',
+    'crm.appeal.extra_field-crm.appeal.reason.group',
     }
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}

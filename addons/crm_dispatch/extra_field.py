@@ -352,6 +352,16 @@ class Appeal(metaclass=PoolMeta):
         for appeal in appeals:
             appeal.check_extra_fields()
 
+    @classmethod
+    def copy(cls, appeals, default=None):
+        default = dict(default or {})
+        # A copy (another question) is a new draft, often of another
+        # reason: its values are the operator's to fill on its next save
+        default.setdefault('extra_fields', None)
+        default.setdefault('extra_summary', None)
+        with Transaction().set_context(crm_extra_required=False):
+            return super().copy(appeals, default=default)
+
     def check_extra_fields(self):
         values = {k: v for k, v in (self.extra_fields or {}).items()
             if v not in (None, '', [], ())}
@@ -365,7 +375,9 @@ class Appeal(metaclass=PoolMeta):
         for code, field in definitions.items():
             if code in values:
                 field.check_value(values[code])
-            elif field.active and field.required:
+            elif (field.active and field.required
+                    and Transaction().context.get(
+                        'crm_extra_required', True)):
                 raise AppealValidationError(gettext(
                         'crm_dispatch.msg_extra_field_required',
                         field=field.string))

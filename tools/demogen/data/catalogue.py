@@ -177,3 +177,18 @@ RESULTS = [
     ("Проинформирован. Закрыто автоматически",
         "Проинформирован. Закрыто автоматически"),
     ]
+
+# Extra fields of appeals (ADM-07): code, label, type, required, order,
+# help, choices (one a line), reason codes
+EXTRA_FIELDS = [
+    ('meter_number', "Номер счётчика", 'char', True, 10,
+        "Заводской номер с корпуса прибора учёта", '', ['meter_readings']),
+    ('meter_value', "Показание", 'numeric', True, 20,
+        "Показание на дату передачи", '', ['meter_readings']),
+    ('floor', "Этаж", 'integer', False, 10, "", '', ['leak']),
+    ('flat_access', "Есть доступ в квартиру", 'boolean', False, 20, "", '',
+        ['leak']),
+    ('visit_time', "Время визита", 'selection', False, 30,
+        "Когда удобно принять мастера",
+        "morning:Утро\nday:День\nevening:Вечер", ['leak']),
+    ]
