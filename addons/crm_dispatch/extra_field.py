@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sql import Literal, Null
 
+from trytond import backend
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
@@ -328,7 +329,7 @@ class Appeal(metaclass=PoolMeta):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         reasons = {}
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, table.reason,
                     where=reduce_ids(table.id, sub_ids)
                     & (table.reason != Null)))
