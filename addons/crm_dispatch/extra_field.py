@@ -42,16 +42,6 @@ class ExtraField(DeactivableMixin, DictSchemaMixin, ModelSQL, ModelView):
     "Extra field of appeals (Дополнительное поле обращения)"
     __name__ = 'crm.appeal.extra_field'
     __string__ = "Extra field of appeals"
-    # One language for the CRM's users: labels and choices are plain text
-    name = fields.Char("Code", required=True,
-        help="Latin letters, digits and «_»: the key of the value in the "
-        "appeal and for the resident portal.")
-    string = fields.Char("Label", required=True)
-    help = fields.Text("Help")
-    type_ = fields.Selection(TYPES, "Type", required=True, sort=False)
-    selection = fields.Text("Choices",
-        states={'invisible': ~Eval('type_').in_(list(_CHOICES))},
-        help="One choice a line, as «code:Label» or just the label.")
     required = fields.Boolean("Required")
     sequence = fields.Integer("Order")
     reasons = fields.Many2Many('crm.appeal.extra_field-crm.appeal.reason',
@@ -71,6 +61,21 @@ class ExtraField(DeactivableMixin, DictSchemaMixin, ModelSQL, ModelView):
                 'crm_dispatch.msg_extra_field_code_unique'),
             ]
         cls._order = [('sequence', 'ASC NULLS FIRST'), ('id', 'ASC')]
+        # The mixin's fields win over a redefinition in the class body.
+        # One language for the CRM's users: labels and choices plain text.
+        cls.name.string = "Code"
+        cls.name.help = ("Latin letters, digits and «_»: the key of the "
+            "value in the appeal and for the resident portal.")
+        cls.string.string = "Label"
+        cls.help.string = "Help"
+        cls.type_.string = "Type"
+        cls.type_.selection = TYPES
+        cls.type_.sort = False
+        cls.selection.string = "Choices"
+        cls.selection.help = (
+            "One choice a line, as «code:Label» or just the label.")
+        for field in [cls.string, cls.help, cls.selection]:
+            field.translate = False
 
     @classmethod
     def default_type_(cls):
@@ -404,8 +409,13 @@ class Appeal(metaclass=PoolMeta):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         for appeal in appeals:
-            summary = appeal.get_extra_summary()
-            if summary != appeal.extra_summary:
-                cursor.execute(*table.update(
-                        [table.extra_summary], [summary],
-                        where=table.id == appeal.id))
+            cursor.execute(*table.update(
+                    [table.extra_summary], [appeal.get_extra_summary()],
+                    where=table.id == appeal.id))
+        # The records read before the update must read it again
+        transaction = Transaction()
+        transaction.counter += 1
+        cache = transaction.get_cache().get(cls.__name__)
+        for appeal in appeals:
+            if cache is not None:
+                cache.pop(appeal.id, None)
