@@ -179,9 +179,8 @@ RESULTS = [
     ]
 
 # Extra fields of appeals (ADM-07): code, label, type, required, order,
-# (none required: API clients and tests that know nothing of them create
-# appeals of every reason)
-# help, choices (one a line), reason codes
+# help, choices (one a line), reason codes.  None required: API clients
+# and tests that know nothing of them create appeals of every reason.
 EXTRA_FIELDS = [
     ('meter_number', "Номер счётчика", 'char', False, 10,
         "Заводской номер с корпуса прибора учёта", '', ['meter_readings']),
