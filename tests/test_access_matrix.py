@@ -45,6 +45,7 @@ SHARED = {
     'crm.configuration', 'crm.appeal.source', 'crm.tag',
     'crm.appeal.reason.group', 'crm.appeal.reason',
     'crm.appeal.reason-crm.tag', 'crm.appeal.reason.deadline',
+    'crm.appeal.extra_field',
     }
 # Tables behind relation fields and multi-company values: no RPC reaches
 # them (the dispatcher answers 403 for every user); each also follows its
@@ -56,6 +57,8 @@ NOT_EXPOSED = {
     'crm.appeal.reason-crm.tag', 'crm.blank-crm.support_line',
     'crm.routing.rule.link', 'crm.appeal-res.user',
     'crm.stage-crm.stage',
+    'crm.appeal.extra_field-crm.appeal.reason',
+    'crm.appeal.extra_field-crm.appeal.reason.group',
     }
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}

@@ -89,6 +89,9 @@ class AppealSearch(metaclass=PoolMeta):
             applicants.append(parties_by_contact('email', f'%{email}%'))
         for query in applicants:
             by('applicant', bounded(query))
+        # The values of the extra fields, by their text kept for this
+        queries.append(table.select(table.id, where=field_ilike(
+                    cls, table, 'extra_summary', f'%{text}%')))
         if number := search_account(text):
             by_accounts(bounded(accounts_by_number(number)))
         if address := search_address(text):

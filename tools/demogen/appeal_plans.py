@@ -6,6 +6,8 @@ moments of its timeline (taken, transferred, closed, reopened, rated).
 Everything random about an appeal is decided here or in the order the
 workflow steps ask for it, so the same seed gives the same appeals."""
 import datetime as dt
+import random
+from decimal import Decimal
 
 from . import data as D
 
@@ -160,6 +162,8 @@ class AppealPlans:
         if plan['reason']:
             values['reason'] = plan['reason'].id
             values['reason_group'] = plan['reason'].group.id
+        if plan['reason'] and (extra := self.extra_values(plan)):
+            values['extra_fields'] = extra
         if plan['line'] and plan['line'] in self.lines:
             values['support_line'] = self.lines[plan['line']].id
         if applicant:
@@ -190,6 +194,24 @@ class AppealPlans:
             values['notify_channel'] = 'email' if values.get(
                 'contact_email') else rng.choice(['phone', 'sms'])
         return values
+
+    def extra_values(self, plan):
+        """Values of the reason's extra fields, from a generator of their
+        own so that the rest of the demo stays as it was"""
+        code = plan['reason'].code
+        rng = random.Random(f"{plan['received']}{code}")
+        if code == 'meter_readings':
+            return {
+                'meter_number': '%08d' % rng.randint(0, 99999999),
+                'meter_value': Decimal(rng.randint(100, 99999)) / 10,
+                }
+        if code == 'leak':
+            return {
+                'floor': rng.randint(1, 16),
+                'flat_access': rng.random() < 0.7,
+                'visit_time': rng.choice(['morning', 'day', 'evening']),
+                }
+        return None
 
     def plan_timeline(self, plan):
         "The moments of the timeline of plan (its state may change)"

@@ -69,6 +69,7 @@ class ReferenceData:
                 for scode, hours in sorted(self.reason_info[
                         reason.code].get('deadlines', {}).items())])
 
+        self.make_extra_fields()
         self.results = Result.create([{
                     'name': name, 'text': text, 'sequence': i}
                 for i, (name, text) in enumerate(D.RESULTS)])
@@ -77,6 +78,18 @@ class ReferenceData:
             reason_groups=len(self.groups), reasons=len(self.reasons),
             results=len(self.results))
         self.bar.step("справочники")
+
+    def make_extra_fields(self):
+        "The administrator's extra fields of a few reasons"
+        Field = self.get('crm.appeal.extra_field')
+        self.extra_fields, _ = self.ensure(Field, 'name', [
+                (code, {'name': code, 'string': label, 'type_': kind,
+                        'required': required, 'sequence': sequence,
+                        'help': help_ or None, 'selection': choices or None,
+                        'reasons': [('add', [self.reasons[r].id
+                                    for r in reasons])]})
+                for code, label, kind, required, sequence, help_, choices,
+                reasons in D.EXTRA_FIELDS])
 
     def make_lines(self):
         "The support lines: own appeals only, topics by their tags"

@@ -7,7 +7,8 @@ The generator picks from these lists with a seeded random generator, so the
 same seed always gives the same database. The generator reads them as one
 namespace: ``from . import data as D``.
 """
-from .catalogue import LINES, REASON_GROUPS, RESULTS, SOURCES, TAGS
+from .catalogue import (
+    EXTRA_FIELDS, LINES, REASON_GROUPS, RESULTS, SOURCES, TAGS)
 from .names import (
     EMAIL_DOMAINS, FEMALE_NAMES, LANDLINE_CODES, MALE_NAMES, MOBILE_CODES,
     PATRONYMICS, SHARED_PHONE, SHARED_PHONE_USERS, SURNAMES, female_surname,
@@ -20,7 +21,7 @@ from .organisations import (
 from .resident_texts import DESCRIPTIONS, MONTHS
 
 __all__ = [
-    'SOURCES', 'TAGS', 'LINES', 'REASON_GROUPS', 'RESULTS',
+    'SOURCES', 'TAGS', 'EXTRA_FIELDS', 'LINES', 'REASON_GROUPS', 'RESULTS',
     'ORGANISATIONS', 'ORGANISATION_SHARE', 'BUILDING_TYPES', 'STAFF',
     'DEMO_PASSWORD',
     'SURNAMES', 'MALE_NAMES', 'FEMALE_NAMES', 'PATRONYMICS',
