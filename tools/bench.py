@@ -17,7 +17,8 @@ with tools/demo.py and measures, with the baseline in the same run:
     deadline, 80 rows, read with the list's fields, as the ORM call under
     operator1's rights versus the equivalent SQL; p50/p95 over R runs;
 (d) creating one appeal per JSON-RPC call as operator1 with 10 routing
-    rules (the last one fires) and deadlines in working time, versus the
+    rules (the last one fires), three extra fields of the reason and
+    deadlines in working time, versus the
     same calls with no rule and deadlines round the clock; p50/p95.
 
 Only figures are printed; nothing is asserted. The code is the package

@@ -1,7 +1,11 @@
 """The appeal's card: the time left to the deadline in words, and the other
 appeals of the same applicant and of the same premise."""
 import datetime as dt
-import math
+
+from sql import Cast, Literal, Null
+from sql.conditionals import Case, Coalesce
+from sql.functions import Ceil, Extract, Floor
+from sql.operators import Concat
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -20,56 +24,49 @@ _OTHER = {
     }
 
 
-def format_duration(minutes):
-    "«1 д 2 ч», «3 д», «3 ч 20 мин», «45 мин»: the two largest units"
-    days, rest = divmod(int(minutes), 24 * 60)
-    hours, minutes = divmod(rest, 60)
+def _text(value):
+    return Cast(value, 'VARCHAR')
+
+
+def _worded(template, **values):
+    """A message as SQL: its text with each %(name)s replaced by the SQL
+    expression in values (the translation read when the query is built)"""
+    marks = {name: f'\x00{name}\x00' for name in values}
+    parts = gettext(template, **marks).split('\x00')
+    expression = parts[0]
+    for i, part in enumerate(parts[1:]):
+        expression = Concat(expression, values[part] if i % 2 == 0 else part)
+    return expression
+
+
+def duration_label(minutes):
+    """Whole minutes as the two largest units, zeros left out: «1 д 2 ч»,
+    «3 д», «3 ч 20 мин», «45 мин» (SQL of an integer expression)"""
     units = {u: gettext(f'crm_dispatch.msg_unit_{u}')
         for u in ['days', 'hours', 'minutes']}
-    if days:
-        parts = [(days, 'days'), (hours, 'hours')]
-    elif hours:
-        parts = [(hours, 'hours'), (minutes, 'minutes')]
-    else:
-        parts = [(minutes, 'minutes')]
-    return ' '.join(f'{n} {units[u]}' for n, u in parts if n)
+    # Integer arithmetic alone: the same on both backends
+    days = minutes / 1440
+    hours = (minutes - days * 1440) / 60
+    rest = minutes - (minutes / 60) * 60
 
+    def unit(value, name, space=''):
+        return Concat(space, Concat(_text(value), ' ' + units[name]))
 
-def time_left_text(state, deadline, closed_date, now):
-    """What the card says about the deadline: the time left or overdue of an
-    open appeal, on time or late for a resolved one (None: nothing to say).
-
-    As the overdue flag (Appeal.column_overdue): an open appeal is overdue
-    once now is past the deadline, not at the deadline itself.  The time
-    left is rounded down and the time overdue up: the card never promises
-    more time than there is."""
-    if not deadline or state == 'rejected':
-        return None
-    if state in OPEN_STATES:
-        seconds = (deadline - now).total_seconds()
-        if seconds >= 0:
-            minutes = math.floor(seconds / 60)
-            if not minutes:
-                return gettext('crm_dispatch.msg_time_due_now')
-            return gettext('crm_dispatch.msg_time_left',
-                duration=format_duration(minutes))
-        return gettext('crm_dispatch.msg_time_overdue',
-            duration=format_duration(math.ceil(-seconds / 60)))
-    if state == 'resolved' and closed_date:
-        seconds = (closed_date - deadline).total_seconds()
-        if seconds > 0:
-            return gettext('crm_dispatch.msg_time_closed_late',
-                duration=format_duration(math.ceil(seconds / 60)))
-        return gettext('crm_dispatch.msg_time_closed_in_time')
-    return None
+    def optional(value, name):
+        return Case((value > 0, unit(value, name, ' ')), else_='')
+    return Case(
+        (days > 0, Concat(unit(days, 'days'), optional(hours, 'hours'))),
+        (hours > 0, Concat(unit(hours, 'hours'), optional(rest, 'minutes'))),
+        else_=unit(rest, 'minutes'))
 
 
 class AppealCard(metaclass=PoolMeta):
     __name__ = 'crm.appeal'
 
     time_left = fields.Function(fields.Char("Time Left",
-            help="Time left to the deadline, or how long it is overdue."),
-        'get_time_left')
+            help="Time left to the deadline, or how long it is overdue. "
+            "While a stage stops the clock the time left stands still."),
+        None, loading='eager')
     applicant_appeals = fields.Function(fields.Many2Many(
             'crm.appeal', None, None, "Appeals of the Applicant",
             help="The other appeals of this applicant, the latest first."),
@@ -93,13 +90,53 @@ class AppealCard(metaclass=PoolMeta):
         cls.applicant.context['crm_applicant'] = True
 
     @classmethod
-    def get_time_left(cls, appeals, name):
-        now = dt.datetime.now()
-        result = {a.id: None for a in appeals}
-        for id_, state, deadline, closed_date in cls.select_rows(appeals,
-                lambda t: [t.state, t.deadline, t.closed_date]):
-            result[id_] = time_left_text(state, deadline, closed_date, now)
-        return result
+    def column_time_left(cls, tables, now=None):
+        """What the card and the queue say about the deadline: the time left
+        or overdue of an open appeal, on time or late for a resolved one,
+        NULL when there is nothing to say.
+
+        As the overdue flag (column_overdue): an open appeal is overdue once
+        now is past the deadline, not at the deadline itself.  The time left
+        is rounded down and the time overdue up: the card never promises
+        more time than there is.  A stage that stops the clock stops it
+        here too, at the moment it stopped."""
+        table, _ = tables[None]
+        # A parameter, as for overdue: deadlines are naive UTC
+        if now is None:
+            now = dt.datetime.now()
+        moment = Coalesce(table.clock_stopped, now)
+        left = Extract('EPOCH', table.deadline) - Extract('EPOCH', moment)
+        late = (Extract('EPOCH', table.closed_date)
+            - Extract('EPOCH', table.deadline))
+
+        def minutes(expression):
+            return Cast(expression, 'INTEGER')
+        down = minutes(Floor(left / 60))
+        open_text = Case(
+            (left < 0, _worded('crm_dispatch.msg_time_overdue',
+                    duration=duration_label(minutes(Ceil(-left / 60))))),
+            (down == 0, gettext('crm_dispatch.msg_time_due_now')),
+            else_=_worded('crm_dispatch.msg_time_left',
+                duration=duration_label(down)))
+        paused = Case((table.clock_stopped != Null,
+                Concat(' ', gettext('crm_dispatch.msg_time_paused'))),
+            else_='')
+        return Case(
+            (table.deadline == Null, Null),
+            (table.state.in_(OPEN_STATES), Concat(open_text, paused)),
+            ((table.state == 'resolved') & (table.closed_date != Null),
+                Case((late > 0, _worded('crm_dispatch.msg_time_closed_late',
+                            duration=duration_label(
+                                minutes(Ceil(late / 60))))),
+                    else_=gettext('crm_dispatch.msg_time_closed_in_time'))),
+            else_=Null)
+
+    @classmethod
+    def order_time_left(cls, tables):
+        "Open appeals first, the least time left first"
+        table, _ = tables[None]
+        return [Case((table.state.in_(OPEN_STATES), Literal(0)),
+                else_=Literal(1)), table.deadline]
 
     @classmethod
     def _other_appeals(cls, field, value, appeal_id):

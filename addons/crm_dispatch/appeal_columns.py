@@ -1,5 +1,5 @@
-"""More of the appeal list: the address column and the legend of the row
-colours.
+"""More of the appeal list: the address, the observers and the legend of
+the row colours.
 
 The address is read as the list's other names are: an SQL expression of
 the read's own query (a Function field without getter, column_<name>), no
@@ -8,10 +8,14 @@ same for nearly all the rows of an organisation: the room goes to the
 street, house and flat in a list that fits 1366 px."""
 from sql import Literal
 from sql.conditionals import Case, Coalesce
+from sql.functions import Function
 from sql.operators import Concat
 
+from trytond import backend
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+
+from .appeal_list import user_label
 
 
 def _concat(*parts):
@@ -37,11 +41,30 @@ def premise_suffix(premise):
     return Concat(prefix, premise.number)
 
 
+class _StringAgg(Function):
+    __slots__ = ()
+    _function = 'STRING_AGG'
+
+
+class _GroupConcat(Function):
+    __slots__ = ()
+    _function = 'GROUP_CONCAT'
+
+
+def string_agg(expression, separator):
+    "The texts of a group joined by separator, on either backend"
+    if backend.name == 'sqlite':
+        return _GroupConcat(expression, separator)
+    return _StringAgg(expression, separator)
+
+
 class AppealColumns(metaclass=PoolMeta):
     __name__ = 'crm.appeal'
 
     address_name = fields.Function(fields.Char("Address"), None,
         searcher='search_address_name', loading='eager')
+    observer_names = fields.Function(fields.Char("Observers"), None,
+        searcher='search_observer_names', loading='eager')
 
     @classmethod
     def __setup__(cls):
@@ -90,6 +113,22 @@ class AppealColumns(metaclass=PoolMeta):
                 (building, 'building.street'), (building, 'building.house'),
                 (building, 'building.block'), (premise, 'premise.number')]
             for expression in field.convert_order(name, tables, cls)]
+
+    @classmethod
+    def column_observer_names(cls, tables):
+        pool = Pool()
+        Observer = pool.get('crm.appeal-res.user')
+        User = pool.get('res.user')
+        table, _ = tables[None]
+        link = Observer.__table__()
+        user = User.__table__()
+        return link.join(user, condition=link.user == user.id).select(
+            string_agg(user_label(user), ', '),
+            where=link.appeal == table.id)
+
+    @classmethod
+    def search_observer_names(cls, name, clause):
+        return [('observers.rec_name',) + tuple(clause[1:])]
 
     @classmethod
     def search_address_name(cls, name, clause):

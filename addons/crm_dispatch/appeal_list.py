@@ -85,6 +85,8 @@ TARGETS = {
     'building': ('crm.building', building_label),
     'support_line': ('crm.support_line', line_label),
     'operator': ('res.user', user_label),
+    'stage': ('crm.stage', name_of),
+    'routing_rule': ('crm.routing.rule', name_of),
     'company': ('company.company', None),
     }
 
@@ -97,6 +99,8 @@ COLUMNS = {
     'building_name': 'building',
     'support_line_name': 'support_line',
     'operator_name': 'operator',
+    'stage_name': 'stage',
+    'routing_rule_name': 'routing_rule',
     'company_name': 'company',
     }
 
@@ -139,6 +143,8 @@ class AppealList(metaclass=PoolMeta):
     building_name = _name_field("Building")
     support_line_name = _name_field("Support Line")
     operator_name = _name_field("Operator")
+    stage_name = _name_field("Stage")
+    routing_rule_name = _name_field("Routing Rule")
     company_name = _name_field("Organisation")
 
     order_source_name = _order('source')
@@ -148,6 +154,8 @@ class AppealList(metaclass=PoolMeta):
     order_building_name = _order('building')
     order_support_line_name = _order('support_line')
     order_operator_name = _order('operator')
+    order_stage_name = _order('stage')
+    order_routing_rule_name = _order('routing_rule')
     order_company_name = _order('company')
     column_source_name = _column('source')
     column_applicant_name = _column('applicant')
@@ -156,6 +164,8 @@ class AppealList(metaclass=PoolMeta):
     column_building_name = _column('building')
     column_support_line_name = _column('support_line')
     column_operator_name = _column('operator')
+    column_stage_name = _column('stage')
+    column_routing_rule_name = _column('routing_rule')
     column_company_name = _column('company')
 
     @classmethod

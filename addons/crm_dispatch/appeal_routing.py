@@ -10,7 +10,6 @@ observers the former rule set go with it; a line stays until another rule
 moves it.  Once in work the appeal is no longer routed."""
 import datetime as dt
 from email.message import EmailMessage
-from weakref import WeakKeyDictionary
 
 import trytond.config as config
 from trytond.i18n import gettext
@@ -34,11 +33,6 @@ ROUTING_INPUTS = {'company', 'reason', 'reason_group', 'building', 'premise',
     'source', 'received_date'}
 # A person's choice of these sets «assigned by hand»
 BY_HAND = ['support_line', 'operator', 'priority']
-# Written with one of these, the appeal's observers hear of it
-STAGE_FIELDS = {'state', 'stage'}
-
-# transaction: {appeal id: the (state, stage) its observers were told of}
-_told = WeakKeyDictionary()
 
 
 class Appeal(metaclass=PoolMeta):
@@ -328,8 +322,10 @@ class Appeal(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, appeals, field_names=None):
         super().on_modification(mode, appeals, field_names=field_names)
-        if mode == 'write' and field_names and STAGE_FIELDS & set(
-                field_names):
+        # A life-cycle step saves its stage before it writes the state: the
+        # state's write tells the observers of both, once.  A move between
+        # the stages of one state tells them itself (stage.py).
+        if mode == 'write' and field_names and 'state' in field_names:
             cls.notify_observers(appeals)
 
     @classmethod
@@ -340,15 +336,12 @@ class Appeal(metaclass=PoolMeta):
         pool = Pool()
         Email = pool.get('ir.email')
         transaction = Transaction()
-        told = _told.setdefault(transaction, {})
         emails = []
         for appeal in appeals:
             observers = [u for u in appeal.observers
                 if u.id != transaction.user]
-            stage = (appeal.state, _id(getattr(appeal, 'stage', None)))
-            if not observers or told.get(appeal.id) == stage:
+            if not observers:
                 continue
-            told[appeal.id] = stage
             values = {name: PLACEHOLDERS[name](appeal)
                 for name in ['number', 'stage', 'reason', 'address',
                     'operator']}
@@ -380,10 +373,6 @@ class Appeal(metaclass=PoolMeta):
             return template.render(appeal)
         return (gettext('crm_dispatch.msg_observer_label', **values),
             gettext('crm_dispatch.msg_observer_body', **values))
-
-
-def _id(record):
-    return record.id if record else None
 
 
 class AppealObserver(ModelSQL):

@@ -43,6 +43,18 @@ def _state(appeal):
     return dict(selection).get(appeal.state, '')
 
 
+def _stage(appeal):
+    "The stage the staff see (the state's label for an appeal without one)"
+    stage = getattr(appeal, 'stage', None)
+    return stage.name if stage else _state(appeal)
+
+
+def _public_stage(appeal):
+    "The stage as the resident sees it in the portal"
+    stage = getattr(appeal, 'stage', None)
+    return stage.public_name if stage else _state(appeal)
+
+
 def _address(appeal):
     parts = [_name(appeal.building)]
     if appeal.premise:
@@ -60,7 +72,8 @@ PLACEHOLDERS = {
     'address': _address,
     'line': lambda a: _name(a.support_line),
     'operator': lambda a: _name(a.operator),
-    'stage': _state,
+    'stage': _stage,
+    'public_stage': _public_stage,
     'work_done': lambda a: a.work_done or '',
     'organisation': lambda a: _name(a.company),
     }

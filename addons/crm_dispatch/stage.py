@@ -202,7 +202,8 @@ class Appeal(metaclass=PoolMeta):
         super().__setup__()
         cls._buttons.update({
                 'change_stage': {
-                    'invisible': (~Eval('state').in_(OPEN_STATES)
+                    # A new appeal's only stage is «Новое» until taken
+                    'invisible': ((Eval('state') != 'in_work')
                         | (Eval('id', -1) < 0)),
                     'depends': ['state'],
                     },
@@ -372,10 +373,11 @@ class Appeal(metaclass=PoolMeta):
         "Put appeals on stage, with a 'stage' event each"
         Event = Pool().get('crm.appeal.event')
         now = _now()
-        events = []
+        events, moved = [], []
         for appeal in appeals:
             if appeal.stage == stage:
                 continue
+            moved.append(appeal)
             event = Event.build(appeal, 'stage',
                 from_stage=appeal.stage, to_stage=stage, comment=comment)
             event.date = now
@@ -384,6 +386,7 @@ class Appeal(metaclass=PoolMeta):
                 setattr(appeal, name, value)
         cls.save(appeals)
         Event.save(events)
+        cls.notify_observers(moved)
 
     def shifted_deadlines(self, begin, end):
         """The deadlines moved on by the running time between begin and

@@ -2,8 +2,8 @@
 with the organisation's configuration (10 routing rules, the one that fires
 last, and deadlines counted in working time) against the same calls with
 no rule and deadlines round the clock; one trytond process, the baseline in
-the same run.  Extra fields per reason, when the module has them, belong
-to the configured run too (configure_extra below)."""
+the same run.  The configured run also fills three extra fields of the
+reasons (configure_extra below)."""
 from .create import appeal_rows
 from .report import out, percentile, table
 from .rpc import Session
@@ -67,9 +67,35 @@ def _rules(admin, company, line):
     return admin.model('crm.routing.rule', 'create', vlist)
 
 
-def configure_extra(admin, rows):
-    "Extra fields of the reasons, where the module has them (none yet)"
-    return 0
+# (code, label, type, choices, required, the value each appeal gets)
+EXTRA = [
+    ('bench_floor', "Этаж", 'integer', None, True, 5),
+    ('bench_access', "Доступ в квартиру", 'selection',
+        "any:В любое время\nevening:Вечером", True, 'evening'),
+    ('bench_note', "Примечание мастеру", 'char', None, False,
+        "Код домофона 15"),
+    ]
+
+
+def configure_extra(admin, reasons, rows):
+    """Three extra fields (two required, checked on every create) on the
+    reasons, and their values in rows; the number of fields"""
+    have = {r['name']: r['id'] for r in admin.model(
+            'crm.appeal.extra_field', 'search_read',
+            [('name', 'in', [e[0] for e in EXTRA])], 0, None, None,
+            ['name'])}
+    values = {'reasons': [('add', reasons)]}
+    for code, label, type_, choices, required, _ in EXTRA:
+        if code in have:
+            admin.model('crm.appeal.extra_field', 'write', [have[code]],
+                dict(values, active=True))
+        else:
+            admin.model('crm.appeal.extra_field', 'create', [dict(values,
+                        name=code, string=label, type_=type_,
+                        selection=choices, required=required)])
+    for row in rows:
+        row['extra_fields'] = {e[0]: e[-1] for e in EXTRA}
+    return len(EXTRA)
 
 
 def bench_intake(pool, uri, database, repeat, seed):
@@ -107,7 +133,7 @@ def bench_intake(pool, uri, database, repeat, seed):
 
         rules = _rules(admin, company, line)
         _time_basis(admin, reasons, 'working')
-        fields = configure_extra(admin, rows)
+        fields = configure_extra(admin, reasons, rows[repeat + 5:])
         created = []
         configured = run(rows[repeat + 5:])
         routed = admin.model('crm.appeal', 'read', created,

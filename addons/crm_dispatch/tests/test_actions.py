@@ -128,7 +128,8 @@ class CrmDispatchActionsTestCase(_DBTestCase):
             ['another_question', 'reject', 'take', 'transfer'])
         self.assertEqual(
             self._shown(buttons, {'id': 7, 'state': 'in_work'}),
-            ['another_question', 'close', 'reject', 'transfer'])
+            ['another_question', 'change_stage', 'close', 'reject',
+                'transfer'])
         self.assertEqual(self._shown(buttons,
                 {'id': 7, 'state': 'resolved', 'applicant': 3}),
             ['another_question', 'rate', 'reopen'])

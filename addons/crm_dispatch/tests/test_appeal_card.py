@@ -8,8 +8,6 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from ..appeal_card import time_left_text
-
 NOW = dt.datetime(2026, 3, 2, 12, 0, 0)
 
 
@@ -19,8 +17,26 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
 
     @with_transaction()
     def test_time_left_edges(self):
-        "The time left in Russian, at the deadline and past it"
+        """The time left in Russian, at the deadline and past it, as the
+        SQL of the card's and the queue's column computes it"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
         load_russian()
+        s = self._setup()
+        with set_company(s['company']):
+            appeal = self._appeal(s, s['ivanov'])
+        table = Appeal.__table__()
+        cursor = Transaction().connection.cursor()
+
+        def time_left_text(state, deadline, closed, now, stopped=None):
+            cursor.execute(*table.update(
+                    [table.state, table.deadline, table.closed_date,
+                        table.clock_stopped],
+                    [state, deadline, closed, stopped],
+                    where=table.id == appeal.id))
+            (_, text), = Appeal.select_rows([appeal], lambda t: [
+                    Appeal.column_time_left({None: (t, None)}, now=now)])
+            return text
         minute, hour, day = (dt.timedelta(minutes=1), dt.timedelta(hours=1),
             dt.timedelta(days=1))
         cases = [
@@ -50,6 +66,7 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
                 "закрыто с опозданием на 5 мин"),
             ('rejected', NOW - day, NOW, None),
             ('in_work', None, None, None),
+            ('resolved', None, NOW, None),
             ]
         with Transaction().set_context(language='ru'):
             for state, deadline, closed, expected in cases:
@@ -57,6 +74,10 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
                     self.assertEqual(
                         time_left_text(state, deadline, closed, NOW),
                         expected)
+            # A stopped clock: the time left as it was when it stopped
+            self.assertEqual(time_left_text('in_work', NOW + 2 * hour, None,
+                    NOW, stopped=NOW - 30 * minute),
+                "осталось 2 ч 30 мин (часы остановлены)")
 
     def _setup(self):
         "An organisation with two lines, a building with two flats"

@@ -62,13 +62,14 @@ class CrmDispatchMessageTemplateTestCase(_DBTestCase):
                         'subject': 'Обращение {number}',
                         'body': '{applicant}, по адресу {address} '
                         '({reason}) срок {deadline}, принято {received}. '
-                        'Состояние: {stage}. {{не подстановка}}'}])
+                        'Этап: {stage}, для жителя: {public_stage}. '
+                        '{{не подстановка}}'}])
         subject, body = template.render(appeal)
         self.assertEqual(subject, 'Обращение ' + (appeal.number or ''))
         self.assertEqual(body, 'Семёнова Ольга, по адресу '
             'г. Вологда, ул. Ленина, д. 5, кв. 12 (Протечка) срок '
             '16.03.2027 09:30, принято 15.03.2027 09:30. '
-            'Состояние: Data Entry. {не подстановка}')
+            'Этап: Новое, для жителя: Принято. {не подстановка}')
 
     @with_transaction()
     def test_unknown_placeholder_refused(self):
@@ -144,7 +145,9 @@ class CrmDispatchMessageTemplateTestCase(_DBTestCase):
             text = Template.default_placeholders()
         self.assertIn('{number} — номер обращения', text)
         self.assertIn('{address} — адрес: дом и помещение', text)
-        self.assertEqual(len(text.splitlines()), 11)
+        self.assertIn('{public_stage} — этап обращения, как его видит житель',
+            text)
+        self.assertEqual(len(text.splitlines()), 12)
 
     @with_transaction()
     def test_operator_cannot_edit(self):

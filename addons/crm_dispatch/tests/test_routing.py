@@ -378,6 +378,20 @@ class CrmDispatchRoutingTestCase(_DBTestCase):
                 ('resource', '=', str(Appeal(appeal.id)))])
         self.assertEqual(letter.recipients, 'watcher@example.ru')
         self.assertIn(appeal.number, letter.subject)
+        self.assertIn('В работе', notified[0].label)
+
+        # A move between the stages of one state is told as well, once
+        Stage = pool.get('crm.stage')
+        waiting, = Stage.search([('company', '=', s['company'].id),
+                ('name', '=', 'Ожидает ответа жителя')])
+        with transaction.set_user(operator.id), set_company(s['company']):
+            Appeal.move_stage([Appeal(appeal.id)], waiting)
+        transaction._store_user_notifications()
+        notified = Notification.search([], order=[('id', 'ASC')])
+        self.assertEqual([n.user for n in notified], [watcher, watcher])
+        self.assertIn('Ожидает ответа жителя', notified[-1].label)
+        self.assertEqual(len(Email.search([
+                        ('resource', '=', str(Appeal(appeal.id)))])), 2)
 
     @with_transaction()
     def test_access(self):
