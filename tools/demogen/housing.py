@@ -100,7 +100,8 @@ class HousingStock:
                             }])
 
     def make_templates(self):
-        "A common close notification and a reply of each organisation"
+        """A common close notification and observer letter, and a reply of
+        each organisation"""
         try:
             Template = self.pool.get('crm.message.template')
         except KeyError:
@@ -112,6 +113,13 @@ class HousingStock:
                     'body': "Здравствуйте, {applicant}!\n\n"
                     "Ваше обращение {number} ({reason}) закрыто.\n"
                     "Выполнено: {work_done}\n\n{organisation}",
+                    }, {
+                    'name': "Наблюдателю: смена этапа",
+                    'kind': 'observer', 'company': None,
+                    'subject': "{number}: {stage}",
+                    'body': "Обращение {number} ({reason}) перешло на этап "
+                    "«{stage}».\nАдрес: {address}\nОператор: {operator}\n"
+                    "Срок: {deadline}",
                     }] + [{
                     'name': f"Ответ заявителю ({self.org_data[c]['short']})",
                     'kind': 'reply', 'company': c.id,

@@ -1,0 +1,54 @@
+"""The demo's configuration as an administrator meets it after `make run`:
+extra fields on several reasons, the default stages of every organisation,
+routing rules, a working calendar with this year's holidays, message
+templates of every kind, result templates and the two example blanks."""
+import datetime as dt
+
+import pytest
+
+from trytond.modules.crm_dispatch.worktime import HOLIDAY
+
+from .test_races import Client
+
+
+@pytest.fixture(scope='module')
+def admin(crm_server):
+    base_url, database = crm_server
+    return Client(base_url, database, 'admin')
+
+
+def _read(admin, model, domain, fields):
+    return admin.model(model, 'search_read', domain, 0, None, None, fields)
+
+
+def test_extra_fields_on_five_reasons(admin):
+    fields = _read(admin, 'crm.appeal.extra_field', [], ['type_', 'reasons'])
+    reasons = {r for f in fields for r in f['reasons']}
+    assert len(reasons) >= 5, reasons
+    # Every type an administrator may choose is shown by an example
+    assert {f['type_'] for f in fields} == {'char', 'text', 'integer',
+        'numeric', 'date', 'datetime', 'boolean', 'selection',
+        'multiselection'}
+
+
+def test_default_stages_of_every_organisation(admin):
+    companies = admin.model('company.company', 'search', [], 0, None, None)
+    stages = _read(admin, 'crm.stage', [], ['company', 'kind', 'name'])
+    for company in companies:
+        kinds = {s['kind'] for s in stages if s['company'] == company}
+        assert kinds == {'new', 'in_work', 'waiting', 'done', 'cancelled'}
+
+
+def test_routing_rules_calendar_templates_blanks(admin):
+    assert len(_read(admin, 'crm.routing.rule', [], ['id'])) >= 5
+    year = dt.date.today().year
+    january_1 = {'__class__': 'date', 'year': year, 'month': 1, 'day': 1}
+    new_year = _read(admin, 'crm.calendar.day', [
+            ('date', '=', january_1)], ['kind', 'name'])
+    assert new_year and {d['kind'] for d in new_year} == {HOLIDAY}, new_year
+    templates = _read(admin, 'crm.message.template', [], ['kind'])
+    assert len(templates) >= 3
+    assert {t['kind'] for t in templates} >= {'close', 'reply', 'observer'}
+    assert len(_read(admin, 'crm.appeal.result', [], ['id'])) >= 3
+    blanks = {b['name'] for b in _read(admin, 'crm.blank', [], ['name'])}
+    assert blanks == {'Акт выполненных работ', 'Справка'}
