@@ -28,9 +28,9 @@ CARD_FIELDS = [
     'building', 'premise', 'accounts', 'reason', 'description']
 # The list's columns, left to right, as headed in Russian
 LIST_HEADERS = [
-    'Номер', 'Дата поступления', 'Время', 'Заявитель', 'Адрес',
+    'Номер', 'Дата поступления', 'Заявитель', 'Адрес',
     'Причина обращения', 'Линия поддержки', 'Оператор', 'Статус',
-    'Срок отработки']
+    'До срока']
 # Fields of Tryton's generic party form the applicant form leaves out
 GENERIC_PARTY_FIELDS = [
     'code', 'addresses', 'identifiers', 'categories', 'lang',
@@ -223,7 +223,7 @@ def test_list_fits_1366(crm_server, browser):
         assert [h['text'] for h in headers] == LIST_HEADERS
         assert all(h['inside'] for h in headers), headers
         legend = {h['text']: h['title'] for h in headers}
-        for column in ['Статус', 'Срок отработки']:
+        for column in ['Статус', 'До срока']:
             assert 'красн' in legend[column], legend
         assert all(colour in legend['Статус'] for colour in [
                 'красный', 'жёлтый', 'зелёный', 'серый'])

@@ -97,9 +97,14 @@ def test_operator_moves_an_appeal_to_a_waiting_stage(crm_server, browser):
                 'clock_stopped'])
         assert appeal['stage.']['name'] == WAITING, appeal
         assert appeal['clock_stopped'], appeal
-        assert appeal['time_left'].endswith('(часы остановлены)'), appeal
-        page = driver.find_element('css selector', ACTIVE).text
-        assert WAITING in page, page
+        assert appeal['time_left'].endswith('(пауза)'), appeal
+        # The card shows the new stage and the stopped clock
+        values = driver.execute_script("""
+            return Array.from(document.querySelectorAll(
+                    arguments[0] + ' .form input'))
+                .map(e => e.value);""", ACTIVE)
+        assert WAITING in values, values
+        assert any(v.endswith('(пауза)') for v in values), values
     except Exception:
         _shot(driver, 'stages_99_failure.png')
         _console(driver)

@@ -64,8 +64,10 @@ class AppealCard(metaclass=PoolMeta):
     __name__ = 'crm.appeal'
 
     time_left = fields.Function(fields.Char("Time Left",
-            help="Time left to the deadline, or how long it is overdue. "
-            "While a stage stops the clock the time left stands still."),
+            help="Time left to the deadline, or how long it is overdue: "
+            "past the deadline the row in the list is red, close to it "
+            "yellow. While a stage stops the clock the time left stands "
+            "still."),
         None, loading='eager')
     applicant_appeals = fields.Function(fields.Many2Many(
             'crm.appeal', None, None, "Appeals of the Applicant",

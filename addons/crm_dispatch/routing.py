@@ -148,7 +148,9 @@ def first_match(specs, facts):
     return next((s for s in specs if matches(s, facts)), None)
 
 
-class RoutingRule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+# «Порядок», not Tryton's «Последовательность» (its numbering sequences)
+class RoutingRule(DeactivableMixin, sequence_ordered('sequence', "Order"),
+        ModelSQL, ModelView):
     "Routing rule (Правило маршрутизации)"
     __name__ = 'crm.routing.rule'
     __string__ = "Routing rule"

@@ -76,7 +76,9 @@ def _now():
     return dt.datetime.now()
 
 
-class Stage(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+# «Порядок», not Tryton's «Последовательность» (its numbering sequences)
+class Stage(sequence_ordered('sequence', "Order"), DeactivableMixin,
+        ModelSQL, ModelView):
     "Appeal stage (Этап обращения)"
     __name__ = 'crm.stage'
     __string__ = "Appeal stage"
@@ -147,18 +149,22 @@ class Stage(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
                     for code in default[-1]])
 
     @classmethod
+    @without_check_access
     def first(cls, company, kind):
         """The first active stage of kind of the company, the default set
         created when it has no stage at all (an organisation made before
-        stages existed)"""
-        stages = cls.search([
-                ('company', '=', int(company)), ('kind', '=', kind)],
-            limit=1)
+        stages existed).  Looked up whatever the user may read: the rules
+        of the appeal decide whether he may put an appeal there."""
+        def search():
+            return cls.search([
+                    ('company', '=', int(company)), ('kind', '=', kind)],
+                limit=1)
+        stages = search()
         if not stages and not cls.search([
                     ('company', '=', int(company)),
                     ('active', 'in', [True, False])], limit=1):
             cls.create_defaults([company])
-            return cls.first(company, kind)
+            stages = search()
         return stages[0] if stages else None
 
 

@@ -77,7 +77,7 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
             # A stopped clock: the time left as it was when it stopped
             self.assertEqual(time_left_text('in_work', NOW + 2 * hour, None,
                     NOW, stopped=NOW - 30 * minute),
-                "осталось 2 ч 30 мин (часы остановлены)")
+                "осталось 2 ч 30 мин (пауза)")
 
     def _setup(self):
         "An organisation with two lines, a building with two flats"
