@@ -161,6 +161,21 @@ def test_card_above_the_fold(crm_server, browser):
                 '#tabcontent .tab-pane.active .form button')]
         assert 'ЗАКРЫТЬ ОБРАЩЕНИЕ' in buttons
         assert 'ВЗЯТЬ В РАБОТУ' not in buttons
+        # No sideways scrolling: every button whole on the screen
+        widths, cut = driver.execute_script("""
+            const pane = document.querySelector(
+                '#tabcontent .tab-pane.active');
+            const form = pane.querySelector('.form');
+            const scroller = form.parentElement;
+            const cut = Array.from(form.querySelectorAll('button'))
+                .filter(b => b.offsetParent)
+                .filter(b => b.getBoundingClientRect().right
+                    > Math.min(window.innerWidth,
+                        scroller.getBoundingClientRect().right))
+                .map(b => b.innerText.trim());
+            return [[scroller.scrollWidth, scroller.clientWidth], cut];""")
+        assert widths[0] <= widths[1], f'sideways scrolling: {widths}'
+        assert not cut, f'buttons cut at the right: {cut}'
 
         # Past appeals: the tab lists the others, not this one
         tab, = [t for t in _visible(driver,
