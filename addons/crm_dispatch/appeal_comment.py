@@ -46,8 +46,9 @@ class Comment(ModelSQL, ModelView):
     "Appeal comment (Комментарий к обращению)"
     __name__ = 'crm.appeal.comment'
     __string__ = "Appeal comment"
+    # Not readonly: clients do not send readonly fields on creation
     appeal = fields.Many2One('crm.appeal', "Appeal", required=True,
-        ondelete='CASCADE', readonly=True)
+        ondelete='CASCADE', states={'readonly': Eval('id', -1) >= 0})
     date = fields.DateTime("Date", required=True, readonly=True)
     author = fields.Many2One('res.user', "Author", readonly=True)
     author_role = fields.Selection([(None, "")] + ROLES, "Role",

@@ -298,9 +298,14 @@ class Appeal(metaclass=PoolMeta):
         deadline has passed (with the clock running): the deadline it was
         written for is kept, so the next run skips it, and a later deadline
         may expire again.  Returns the appeals."""
-        Event = Pool().get('crm.appeal.event')
+        pool = Pool()
+        Event = pool.get('crm.appeal.event')
+        Configuration = pool.get('ir.configuration')
         if now is None:
             now = dt.datetime.now()
+        # The text is stored: in the language of the installation, not of
+        # whoever runs the scheduled task
+        language = Configuration.get_language()
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.id,
@@ -318,11 +323,13 @@ class Appeal(metaclass=PoolMeta):
             appeals = [a for a in cls.browse([a.id for a in appeals])
                 if a.state in OPEN_STATES and a.deadline
                 and a.deadline != a.deadline_expired]
-            events = [Event.build(a, 'expired', user=None,
-                    old_value=_local(a, a.deadline),
-                    comment=gettext('crm_dispatch.msg_deadline_expired_text',
-                        deadline=_local(a, a.deadline)))
-                for a in appeals]
+            with Transaction().set_context(language=language):
+                events = [Event.build(a, 'expired', user=None,
+                        old_value=_local(a, a.deadline),
+                        comment=gettext(
+                            'crm_dispatch.msg_deadline_expired_text',
+                            deadline=_local(a, a.deadline)))
+                    for a in appeals]
             for appeal in appeals:
                 cls.write([appeal], {'deadline_expired': appeal.deadline})
             Event.save(events)
