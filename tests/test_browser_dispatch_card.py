@@ -1,0 +1,196 @@
+"""The dispatch card at 1366×768 in headless Chromium over the small demo
+(harness: test_browser.py; screenshots in
+test-output/browser/dispatch_card_*.png): an operator opens an appeal with
+a responsible, executors, comments with files and past appeals, reads each
+tab, sends a comment and moves the deadline with a reason; executor1 opens
+his appeal read-only and comments on it."""
+import re
+import time
+
+import pytest
+
+from .demo_server import Session
+from .test_browser import (  # noqa: F401 - the harness's fixtures
+    USER, _click_button, _console, _login, _shot, _type_into, _visible,
+    _waiter, browser)
+from .test_browser_card import _WIDGETS_JS, _on_screen, _viewport
+
+pytestmark = pytest.mark.browser
+
+LATIN = re.compile('[A-Za-z]{3,}')
+PANE = '#tabcontent .tab-pane.active'
+
+
+def _card_appeal(session, login_lines=True):
+    """An appeal in work of operator1's line with a responsible, comments
+    with files and past appeals of the premise with their responsible"""
+    appeals = session.search_read('crm.appeal', [
+            ('state', '=', 'in_work'), ('responsible', '!=', None),
+            ('comments', '!=', None), ('premise', '!=', None),
+            ('direction', '=', 'incoming'),
+            ] + ([('support_line.number', '=', 1)] if login_lines else []),
+        ['number', 'comments', 'files', 'premise_appeals', 'executors',
+            'responsible.rec_name'], limit=200)
+    for appeal in appeals:
+        if appeal['files'] and appeal['premise_appeals']:
+            return appeal
+    pytest.fail('no appeal in work with comments, files and past appeals '
+        'in the demo data')
+
+
+def _open(driver, wait, database, appeal):
+    driver.execute_script('window.location.hash = arguments[0];',
+        f'#{database}/model/crm.appeal/{appeal["id"]}')
+    wait.until(lambda d: appeal['number'] in (d.execute_script(
+                _WIDGETS_JS, ['number']) or {}).get('number', {}).get(
+            'text', ''))
+    time.sleep(1)
+
+
+def _tab(driver, title):
+    tab, = [t for t in _visible(driver, f'{PANE} .nav-tabs a')
+        if t.text.strip() == title]
+    tab.click()
+    time.sleep(1)
+
+
+def _rows(driver, field):
+    return driver.execute_script("""
+        const view = Sao.Tab.tabs.get_current().screen.current_view;
+        return Array.from(view.widgets[arguments[0]][0].el[0]
+            .querySelectorAll('tbody tr:not(.more-row)'))
+            .map(r => r.innerText.trim()).filter(t => t);""", field)
+
+
+def _english(driver):
+    "Latin words among the labels, headers, tabs and buttons of the form"
+    texts = [e.text.strip() for e in _visible(driver, f'{PANE} .form label,'
+            f' {PANE} .form th, {PANE} .nav-tabs a, {PANE} .form button')]
+    return [t for t in texts if LATIN.search(t)]
+
+
+def test_dispatch_card(crm_server, browser):
+    base_url, database = crm_server
+    driver = browser
+    wait = _waiter(driver)
+    session = Session(base_url, database, USER)
+    appeal = _card_appeal(session)
+    try:
+        _login(driver, wait, base_url, database, USER)
+        _viewport(driver)
+        _open(driver, wait, database, appeal)
+        _shot(driver, 'dispatch_card_01_card_1366.png')
+        boxes = driver.execute_script(_WIDGETS_JS, [
+                'appeal_type', 'direction', 'deadline', 'responsible'])
+        hidden = [n for n, b in boxes.items() if not _on_screen(b)]
+        assert not hidden, f'not on screen at 1366×768: {hidden}'
+        assert appeal['responsible.']['rec_name'] in boxes[
+            'responsible']['text']
+        assert 'Входящее' in boxes['direction']['text']
+        buttons = [b.text.strip().upper() for b in _visible(driver,
+                f'{PANE} .form button')]
+        for wanted in ['СМЕНИТЬ', 'ИЗМЕНИТЬ СРОК',
+                'СОЗДАТЬ ИСХОДЯЩЕЕ ОБРАЩЕНИЕ']:
+            assert wanted in buttons, (wanted, buttons)
+        assert not _english(driver), _english(driver)
+
+        # Comments: grouped by day, with author, role and files
+        _tab(driver, 'Комментарии')
+        rows = _rows(driver, 'comments')
+        assert len(rows) == len(appeal['comments']), rows
+        assert re.match(r'\d\d\.\d\d\.\d{4}', rows[0]), rows
+        assert any('.png' in r for r in rows), rows
+        _shot(driver, 'dispatch_card_02_comments.png')
+
+        # A new comment through the dialog
+        _click_button(driver, 'Новый комментарий')
+        wait.until(lambda d: _visible(d, '.modal-dialog textarea'))
+        _type_into(driver, '.modal-dialog textarea',
+            'Проверила: бригада будет в 15:00')
+        _shot(driver, 'dispatch_card_03_new_comment.png')
+        _click_button(driver, 'Отправить', scope='.modal-dialog')
+        wait.until(lambda d: any('бригада будет в 15:00' in r
+                for r in _rows(d, 'comments')))
+        _shot(driver, 'dispatch_card_04_comment_sent.png')
+
+        # Files of the appeal and of its comments
+        _tab(driver, 'Файлы')
+        files = _rows(driver, 'files')
+        assert len(files) == len(appeal['files']), files
+        _shot(driver, 'dispatch_card_05_files.png')
+
+        # Past appeals of the premise or account, with type and responsible
+        _tab(driver, 'Прошлые обращения')
+        driver.execute_script("""
+            Sao.Tab.tabs.get_current().screen.current_view
+                .widgets['premise_appeals'][0].el[0].scrollIntoView();""")
+        time.sleep(1)
+        past = _rows(driver, 'premise_appeals')
+        assert len(past) == len(appeal['premise_appeals']), past
+        headers = [h.text.strip() for h in _visible(driver,
+                f'{PANE} .nav-tabs ~ * th, {PANE} .tab-content th')
+            if h.text.strip()]
+        assert 'Тип обращения' in headers and 'Ответственный' in headers, \
+            headers
+        _shot(driver, 'dispatch_card_06_past_appeals.png')
+
+        # The deadline moves with a reason; the history shows both values
+        driver.execute_script('window.scrollTo(0, 0);')
+        _click_button(driver, 'Изменить срок')
+        wait.until(lambda d: _visible(d, '.modal-dialog textarea'))
+        _type_into(driver, '.modal-dialog textarea',
+            'Бригада занята на аварии')
+        _shot(driver, 'dispatch_card_07_deadline_dialog.png')
+        _click_button(driver, 'Изменить', scope='.modal-dialog')
+        wait.until(lambda d: not _visible(d, '.modal-dialog textarea'))
+        time.sleep(1)
+        _tab(driver, 'События')
+        history = _rows(driver, 'events')
+        moved = [r for r in history
+            if 'Изменение крайнего срока исполнения' in r]
+        assert moved and re.search(
+            r'\d\d\.\d\d\.\d{4} \d\d:\d\d.*\d\d\.\d\d\.\d{4} \d\d:\d\d',
+            moved[0].replace('\n', ' ')), history[:3]
+        _shot(driver, 'dispatch_card_08_history.png')
+    except Exception:
+        _shot(driver, '99_failure_dispatch_card.png')
+        _console(driver)
+        raise
+
+
+def test_executor_reads_and_comments(crm_server, browser):
+    """executor1 opens an appeal he works on: read-only, but «Новый
+    комментарий» is his"""
+    base_url, database = crm_server
+    driver = browser
+    wait = _waiter(driver)
+    session = Session(base_url, database, 'executor1')
+    appeals = session.search_read('crm.appeal', [
+            ('state', '=', 'in_work')], ['number'], limit=1)
+    assert appeals, 'executor1 has no appeal in work in the demo'
+    appeal = appeals[0]
+    try:
+        _login(driver, wait, base_url, database, 'executor1')
+        _viewport(driver)
+        _open(driver, wait, database, appeal)
+        editable = driver.execute_script(f"""
+            return Array.from(document.querySelectorAll(
+                '{PANE} .form input:not([readonly]):not([disabled]), '
+                + '{PANE} .form textarea:not([readonly]):not([disabled])'))
+                .filter(e => e.offsetParent).length;""")
+        assert editable == 0, f'{editable} editable fields for an executor'
+        buttons = [b.text.strip().upper() for b in _visible(driver,
+                f'{PANE} .form button')]
+        assert 'ИЗМЕНИТЬ СРОК' not in buttons, buttons
+        _tab(driver, 'Комментарии')
+        _click_button(driver, 'Новый комментарий')
+        wait.until(lambda d: _visible(d, '.modal-dialog textarea'))
+        _type_into(driver, '.modal-dialog textarea', 'Выезжаю на адрес')
+        _click_button(driver, 'Отправить', scope='.modal-dialog')
+        wait.until(lambda d: any('Выезжаю на адрес' in r
+                for r in _rows(d, 'comments')))
+        _shot(driver, 'dispatch_card_09_executor_comment.png')
+    except Exception:
+        _shot(driver, '99_failure_dispatch_card_executor.png')
+        _console(driver)
+        raise
