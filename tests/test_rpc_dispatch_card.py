@@ -90,9 +90,14 @@ def test_executor_comments_with_a_file(card):
         ['author', 'author_role', 'file_names'])
     assert (row['author'], row['author_role'], row['file_names']) == (
         executor1.user_id, 'executor', 'кран.png')
-    # The wizard of the card does the same
+    # The dialog of the card does the same (its files as sao sends them)
     executor1.wizard('crm.appeal.comment.add', appeal,
-        {'text': 'Выезжаю', 'files': []}, 'send')
+        {'text': 'Выезжаю', 'files': [
+                {'id': -1, 'name': 'схема.pdf', 'data': photo}]}, 'send')
+    sent, = executor1.model('crm.appeal.comment', 'search_read',
+        [('appeal', '=', appeal), ('text', '=', 'Выезжаю')], 0, None, None,
+        ['file_names'])
+    assert sent['file_names'] == 'схема.pdf'
     texts = [c['text'] for c in executor1.model('crm.appeal.comment',
             'search_read', [('appeal', '=', appeal)], 0, None, None,
             ['text'])]
