@@ -54,7 +54,13 @@ def _tab(driver, title):
     time.sleep(1)
 
 
-def _rows(driver, field):
+def _rows(driver, field, wait=None):
+    "The texts of the rows of the list field (waiting for them with wait)"
+    if wait is not None:
+        try:
+            wait.until(lambda d: _rows(d, field))
+        except Exception:
+            pass
     return driver.execute_script("""
         const view = Sao.Tab.tabs.get_current().screen.current_view;
         return Array.from(view.widgets[arguments[0]][0].el[0]
@@ -111,7 +117,7 @@ def test_dispatch_card(crm_server, browser):
 
         # Comments: grouped by day, with author, role and files
         _tab(driver, 'Комментарии')
-        rows = _rows(driver, 'comments')
+        rows = _rows(driver, 'comments', wait)
         assert len(rows) == len(appeal['comments']), rows
         assert re.match(r'\d\d\.\d\d\.\d{4}', rows[0]), rows
         assert any('.png' in r for r in rows), rows
@@ -130,7 +136,7 @@ def test_dispatch_card(crm_server, browser):
 
         # Files of the appeal and of its comments
         _tab(driver, 'Файлы')
-        files = _rows(driver, 'files')
+        files = _rows(driver, 'files', wait)
         assert len(files) == len(appeal['files']), files
         _shot(driver, 'dispatch_card_05_files.png')
 
@@ -140,7 +146,7 @@ def test_dispatch_card(crm_server, browser):
             Sao.Tab.tabs.get_current().screen.current_view
                 .widgets['premise_appeals'][0].el[0].scrollIntoView();""")
         time.sleep(1)
-        past = _rows(driver, 'premise_appeals')
+        past = _rows(driver, 'premise_appeals', wait)
         assert len(past) == len(appeal['premise_appeals']), past
         headers = [h.text.strip() for h in _visible(driver,
                 f'{PANE} .nav-tabs ~ * th, {PANE} .tab-content th')
@@ -161,7 +167,7 @@ def test_dispatch_card(crm_server, browser):
         wait.until(lambda d: not _visible(d, '.modal-dialog textarea'))
         time.sleep(1)
         _tab(driver, 'Журнал событий')
-        history = _rows(driver, 'events')
+        history = _rows(driver, 'events', wait)
         moved = [r for r in history
             if 'Изменение крайнего срока исполнения' in r]
         assert moved and re.search(
