@@ -25,10 +25,9 @@ def card(crm_server):
     mine = admin.model('crm.appeal', 'search', ['OR',
             ('responsible', 'in', employees),
             ('executors', 'in', employees)], 0, None, None)
-    others = admin.model('crm.appeal', 'search', [
-            ('company', '=', company),
-            ('responsible', 'not in', employees),
-            ('executors', 'not in', employees)], 0, 5, None)
+    others = [a for a in admin.model('crm.appeal', 'search', [
+                ('company', '=', company)], 0, None, None)
+        if a not in set(mine)][:5]
     return {'url': base_url, 'database': database, 'admin': admin,
         'executor1': executor1, 'mine': mine, 'others': others}
 
