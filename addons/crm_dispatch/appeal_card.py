@@ -18,10 +18,6 @@ from .appeal_lifecycle import OPEN_STATES
 # The card lists at most so many other appeals of an applicant or premise,
 # the latest first (a building manager's flat may have hundreds)
 OTHER_APPEALS_LIMIT = 50
-_OTHER = {
-    'applicant_appeals': 'applicant',
-    'premise_appeals': 'premise',
-    }
 
 
 def _text(value):
@@ -74,8 +70,10 @@ class AppealCard(metaclass=PoolMeta):
             help="The other appeals of this applicant, the latest first."),
         'get_other_appeals')
     premise_appeals = fields.Function(fields.Many2Many(
-            'crm.appeal', None, None, "Appeals of the Premise",
-            help="The other appeals about this premise, the latest first."),
+            'crm.appeal', None, None, "Appeals of the Premise or Account",
+            help="The other appeals about this premise or one of these "
+            "accounts, the latest first, with their type and "
+            "responsible."),
         'get_other_appeals')
 
     @classmethod
@@ -141,39 +139,54 @@ class AppealCard(metaclass=PoolMeta):
                 else_=Literal(1)), table.deadline]
 
     @classmethod
-    def _other_appeals(cls, field, value, appeal_id):
-        """The ids of the other appeals with the same value of field, only
-        those the user may read: the client reads every id it is given,
-        and one hidden by a record rule would be an access error"""
-        if value is None:
+    def _other_appeals(cls, clause, appeal_id):
+        """The ids of the other appeals matching clause, only those the
+        user may read: the client reads every id it is given, and one
+        hidden by a record rule would be an access error"""
+        if not clause:
             return []
         with check_access():
             return [a.id for a in cls.search([
-                        (field, '=', value),
+                        clause,
                         ('id', '!=', appeal_id),
                         ], order=[('received_date', 'DESC'), ('id', 'DESC')],
                     limit=OTHER_APPEALS_LIMIT)]
 
+    @staticmethod
+    def _other_clause(name, applicant, premise, accounts):
+        """The appeals of the same applicant; of the same premise or one of
+        the same accounts (a flat's account outlives its residents)"""
+        if name == 'applicant_appeals':
+            return ('applicant', '=', applicant) if applicant else None
+        clauses = []
+        if premise:
+            clauses.append(('premise', '=', premise))
+        if accounts:
+            clauses.append(('accounts', 'in', accounts))
+        return ['OR', *clauses] if clauses else None
+
     @classmethod
     def get_other_appeals(cls, appeals, names):
         result = {n: {a.id: [] for a in appeals} for n in names}
+        accounts = {a.id: [x.id for x in a.accounts] for a in appeals}
         for id_, applicant, premise in cls.select_rows(appeals,
                 lambda t: [t.applicant, t.premise]):
-            values = {'applicant': applicant, 'premise': premise}
             for name in names:
-                field = _OTHER[name]
-                result[name][id_] = cls._other_appeals(
-                    field, values[field], id_)
+                result[name][id_] = cls._other_appeals(cls._other_clause(
+                        name, applicant, premise, accounts[id_]), id_)
         return result
 
     # Shown as soon as the operator picks the applicant or the premise of a
     # new appeal: has he called about it before?
     @fields.depends('id', 'applicant')
     def on_change_with_applicant_appeals(self, name=None):
-        return self._other_appeals('applicant',
-            self.applicant.id if self.applicant else None, self.id)
+        return self._other_appeals(self._other_clause('applicant_appeals',
+                self.applicant.id if self.applicant else None, None, None),
+            self.id)
 
-    @fields.depends('id', 'premise')
+    @fields.depends('id', 'premise', 'accounts')
     def on_change_with_premise_appeals(self, name=None):
-        return self._other_appeals('premise',
-            self.premise.id if self.premise else None, self.id)
+        return self._other_appeals(self._other_clause('premise_appeals',
+                None, self.premise.id if self.premise else None,
+                [a.id for a in self.accounts or [] if a.id and a.id >= 0]),
+            self.id)

@@ -149,23 +149,26 @@ class Stage(sequence_ordered('sequence', "Order"), DeactivableMixin,
                     for code in default[-1]])
 
     @classmethod
-    @without_check_access
     def first(cls, company, kind):
         """The first active stage of kind of the company, the default set
         created when it has no stage at all (an organisation made before
-        stages existed).  Looked up whatever the user may read: the rules
-        of the appeal decide whether he may put an appeal there."""
+        stages existed).  Looked up as the system: a user sent to another
+        organisation's appeal (refused later by its record rule, in
+        Russian) must not miss its stages and create them again without
+        end."""
         def search():
             return cls.search([
                     ('company', '=', int(company)), ('kind', '=', kind)],
                 limit=1)
-        stages = search()
-        if not stages and not cls.search([
-                    ('company', '=', int(company)),
-                    ('active', 'in', [True, False])], limit=1):
-            cls.create_defaults([company])
+        with without_check_access():
             stages = search()
-        return stages[0] if stages else None
+            if not stages and not cls.search([
+                        ('company', '=', int(company)),
+                        ('active', 'in', [True, False])], limit=1):
+                cls.create_defaults([company])
+                stages = search()
+        # An instance of the caller's context, not of the lookup's
+        return cls(stages[0].id) if stages else None
 
 
 class StageNext(ModelSQL):

@@ -12,6 +12,7 @@ import time
 from . import data as D
 from .appeal_plans import AppealPlans
 from .appeal_workflow import AppealWorkflow
+from .dispatch_card import DispatchCard
 from .housing import HousingStock
 from .people import People
 from .reference import ReferenceData
@@ -53,7 +54,7 @@ def generate(database, config_file=None, sizes=None, seed=42, progress=True,
 
 
 class Generator(HousingStock, ReferenceData, People, AppealPlans,
-        AppealWorkflow, RoutingRules):
+        AppealWorkflow, RoutingRules, DispatchCard):
 
     def __init__(self, pool, sizes, seed, progress=True, users=True,
             now=None):
@@ -105,6 +106,7 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_blanks()
             self.make_users()
             self.make_appeals()
+            self.make_dispatch_card()
             self.make_routing_rules()
         finally:
             self.bar.close()

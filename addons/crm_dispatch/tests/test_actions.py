@@ -124,15 +124,24 @@ class CrmDispatchActionsTestCase(_DBTestCase):
         buttons = self._form_buttons(operator)
         self.assertEqual(self._shown(buttons, {'id': -1, 'state': 'draft'}),
             ['take'])
+        # The dispatch card's own (appeal_dispatch.py, appeal_comment.py)
+        card = ['add_comment', 'assign_responsible', 'change_deadline']
         self.assertEqual(self._shown(buttons, {'id': 7, 'state': 'draft'}),
-            ['another_question', 'reject', 'take', 'transfer'])
+            sorted(['another_question', 'reject', 'take', 'transfer']
+                + card))
         self.assertEqual(
             self._shown(buttons, {'id': 7, 'state': 'in_work'}),
-            ['another_question', 'change_stage', 'close', 'reject',
-                'transfer'])
+            sorted(['another_question', 'change_stage', 'close', 'reject',
+                'transfer'] + card))
         self.assertEqual(self._shown(buttons,
                 {'id': 7, 'state': 'resolved', 'applicant': 3}),
-            ['another_question', 'rate', 'reopen'])
+            ['add_comment', 'another_question', 'rate', 'reopen'])
+        # Responsible set: «Сменить»; incoming: «Создать исходящее»
+        self.assertEqual(self._shown(buttons, {'id': 7, 'state': 'in_work',
+                    'responsible': 5, 'direction': 'incoming'}),
+            sorted(['another_question', 'change_stage', 'close', 'reject',
+                    'transfer', 'add_comment', 'change_responsible',
+                    'change_deadline', 'create_outgoing']))
 
     @with_transaction()
     def test_state_and_source_read_only(self):

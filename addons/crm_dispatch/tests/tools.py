@@ -267,3 +267,22 @@ def pdf_text(content):
     "The text of a PDF document, by pdftotext"
     return subprocess.run(['pdftotext', '-layout', '-', '-'], input=content,
         capture_output=True, check=True).stdout.decode('utf-8')
+
+
+def create_employee(name, company, user=None, config=None):
+    """An employee of company for a new party named name; linked to the
+    res.user user (a proteus record) when given, as his current one"""
+    config = config or get_config()
+    Party = Model.get('party.party', config=config)
+    Employee = Model.get('company.employee', config=config)
+    User = Model.get('res.user', config=config)
+    party = Party(name=name)
+    party.save()
+    employee = Employee(party=party, company=company)
+    employee.save()
+    if user is not None:
+        user = User(user.id)
+        user.employees.append(Employee(employee.id))
+        user.employee = Employee(employee.id)
+        user.save()
+    return employee
