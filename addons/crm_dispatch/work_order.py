@@ -140,9 +140,10 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
                 Index(t, (t.appeal, Index.Range())),
                 Index(t, (t.state, Index.Equality())),
                 })
+        # A queue: by plan, then first come first served
         cls._order = [
             ('planned_start', 'ASC NULLS LAST'),
-            ('id', 'DESC'),
+            ('id', 'ASC'),
             ]
         cls._transitions |= {
             ('created', 'in_progress'),
@@ -362,12 +363,18 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @locked(['in_progress'])
-    @Workflow.transition('postponed')
     def do_postpone(cls, orders, reason, until=None):
         reason = (reason or '').strip()
         if not reason:
             raise AppealError(gettext(
                     'crm_dispatch.msg_work_order_postpone_reason'))
+        cls._postpone(orders, reason, until)
+        # Told once the transition wrote the new state
+        work_order_notify.to_dispatcher(orders, 'postponed')
+
+    @classmethod
+    @Workflow.transition('postponed')
+    def _postpone(cls, orders, reason, until):
         for order in orders:
             order.postpone_reason = reason
             if until:
@@ -375,7 +382,6 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
                 if order.planned_end and order.planned_end < until:
                     order.planned_end = None
         cls.save(orders)
-        work_order_notify.to_dispatcher(orders, 'postponed')
 
     @classmethod
     @locked(['postponed'])
@@ -391,15 +397,20 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @locked(['in_progress'])
-    @Workflow.transition('done')
     def do_finish(cls, orders, decision, measures=None, photos=()):
         """Done with decision and measures; photos: (file name, data) of
         the result, attached to each order"""
-        pool = Pool()
-        Attachment = pool.get('ir.attachment')
         if not decision:
             raise AppealError(gettext(
                     'crm_dispatch.msg_work_order_decision_required'))
+        cls._finish(orders, decision, measures, photos)
+        work_order_notify.to_dispatcher(orders, 'done')
+        work_order_notify.appeals_done(orders)
+
+    @classmethod
+    @Workflow.transition('done')
+    def _finish(cls, orders, decision, measures, photos):
+        Attachment = Pool().get('ir.attachment')
         now = dt.datetime.now()
         attachments = []
         for order in orders:
@@ -411,8 +422,6 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
                     type='data') for name, data in photos if data]
         cls.save(orders)
         Attachment.save(attachments)
-        work_order_notify.to_dispatcher(orders, 'done')
-        work_order_notify.appeals_done(orders)
 
     @classmethod
     @ModelView.button_action('crm_dispatch.wizard_work_order_redirect')
@@ -421,18 +430,22 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @locked(OPEN)
-    @Workflow.transition('redirected')
     def do_redirect(cls, orders, team=None, employee=None, comment=None):
         "Hand the orders to another team and/or employee, with a comment"
         if not team and not employee:
             raise AppealError(gettext(
                     'crm_dispatch.msg_work_order_redirect_target'))
+        cls._redirect(orders, team, employee, comment)
+        work_order_notify.assigned(orders, redirected=True)
+
+    @classmethod
+    @Workflow.transition('redirected')
+    def _redirect(cls, orders, team, employee, comment):
         for order in orders:
             cls._assign(order, team, employee)
             order.redirect_comment = (comment or '').strip() or None
             order.taken_date = None
         cls.save(orders)
-        work_order_notify.assigned(orders, redirected=True)
 
     @classmethod
     @ModelView.button_action('crm_dispatch.wizard_work_order_dispatch')

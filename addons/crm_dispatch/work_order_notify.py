@@ -42,9 +42,11 @@ def _send(order, users, label, description):
     WorkOrder = type(order)
     user_id = Transaction().user
     users = [u for u in users if u.id != user_id]
+    # A notification is one line (a Char): the letter keeps the lines
+    short = ' · '.join(l for l in description.splitlines() if l.strip())
     for user in users:
         WorkOrder.notify_user([order], 'tryton-notification', label,
-            description=description, user=user.id)
+            description=short, user=user.id)
     addresses = sorted({u.email for u in users if u.email})
     if not addresses:
         return None
