@@ -63,6 +63,12 @@ class Decision(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         "empty: the name.")
 
 
+# What only a dispatcher sets (an executor reads it): open orders
+_dispatch = {'readonly': ~Eval('state').in_(OPEN) | ~Eval('can_dispatch')}
+_dispatch_new = {
+    'readonly': (Eval('state') != 'created') | ~Eval('can_dispatch')}
+
+
 class WorkOrder(Workflow, ModelSQL, ModelView):
     "Work order (Заявка)"
     __name__ = 'crm.work_order'
@@ -72,41 +78,39 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
 
     number = fields.Char("Number", readonly=True)
     company = fields.Many2One('company.company', "Organisation",
-        required=True, states={'readonly': Eval('state') != 'created'})
+        required=True, states=_dispatch_new)
     appeal = fields.Many2One('crm.appeal', "Appeal", ondelete='RESTRICT',
         domain=[('company', '=', Eval('company', -1))],
-        states={'readonly': Eval('state') != 'created'},
-        help="Empty for planned work.")
+        states=_dispatch_new, help="Empty for planned work.")
     team = fields.Many2One('crm.executor.team', "Team", ondelete='RESTRICT',
         domain=[('company', '=', Eval('company', -1))],
-        states={'readonly': ~Eval('state').in_(['created'])})
+        states=_dispatch_new)
     employee = fields.Many2One('company.employee', "Executor",
         ondelete='RESTRICT',
         domain=[('company', '=', Eval('company', -1)),
             If(Bool(Eval('team')), ('crm_teams', '=', Eval('team', -1)),
                 ())],
-        states={'readonly': ~Eval('state').in_(['created'])})
+        states=_dispatch_new)
     dispatcher = fields.Many2One('res.user', "Dispatcher", readonly=True,
         help="Told when the order is postponed or done.")
     priority = fields.Selection(PRIORITIES, "Priority", required=True,
-        sort=False, states={'readonly': ~Eval('state').in_(OPEN)})
-    planned_start = fields.DateTime("Planned Start",
-        states={'readonly': ~Eval('state').in_(OPEN)})
+        sort=False, states=_dispatch)
+    planned_start = fields.DateTime("Planned Start", states=_dispatch)
     planned_end = fields.DateTime("Planned End",
         domain=[If(Bool(Eval('planned_start')) & Bool(Eval('planned_end')),
                 ('planned_end', '>=', Eval('planned_start')), ())],
-        states={'readonly': ~Eval('state').in_(OPEN)})
+        states=_dispatch)
     building = fields.Many2One('crm.building', "Building",
         ondelete='RESTRICT', domain=[('company', '=', Eval('company', -1))],
-        states={'readonly': Eval('state') != 'created'})
+        states=_dispatch_new)
     premise = fields.Many2One('crm.premise', "Premise", ondelete='RESTRICT',
         domain=[If(Bool(Eval('building')),
                 ('building', '=', Eval('building', -1)), ())],
-        states={'readonly': Eval('state') != 'created'})
+        states=_dispatch_new)
     address = fields.Function(fields.Char("Address"), 'get_address')
     contact = fields.Function(fields.Char("Contact"), 'get_contact')
     description = fields.Text("What to Do", required=True,
-        states={'readonly': Eval('state') != 'created'})
+        states=_dispatch_new)
     state = TranslatedSelection(
         STATES, "State", readonly=True, required=True, sort=False)
     taken_date = fields.DateTime("Taken", readonly=True)
@@ -119,6 +123,8 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
     done_date = fields.DateTime("Done", readonly=True)
     photos = fields.One2Many('ir.attachment', 'resource', "Photos and Files",
         help="Photos of the result and other files.")
+    can_dispatch = fields.Function(fields.Boolean("Can Dispatch"),
+        'get_can_dispatch')
     mine = fields.Function(fields.Boolean("Mine",
             help="Assigned to one of the user's employees."),
         'get_mine', searcher='search_mine')
@@ -209,6 +215,15 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_dispatcher(cls):
         return Transaction().user or None
+
+    @classmethod
+    def default_can_dispatch(cls):
+        return cls.is_dispatcher()
+
+    @classmethod
+    def get_can_dispatch(cls, orders, name):
+        value = cls.is_dispatcher()
+        return {o.id: value for o in orders}
 
     def get_mine(self, name):
         User = Pool().get('res.user')
