@@ -330,8 +330,6 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Employee = pool.get('company.employee')
         rows = lock_rows(cls, orders, ['state', 'employee'])
-        with check_access():
-            cls.read(list(rows), ['id'])
         state_strings = dict(cls.fields_get(['state'])['state']['selection'])
         for order in orders:
             state, employee = rows.get(order.id, (None, None))
@@ -345,6 +343,10 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
                         if employee else ''))
             raise AppealError(gettext('crm_dispatch.msg_work_order_state',
                     order=order.rec_name, state=state_strings[state]))
+        # After the state: of two takers, the loser learns who won rather
+        # than that the order left his sight
+        with check_access():
+            cls.read(list(rows), ['id'])
 
     # -- steps ----------------------------------------------------------------
 

@@ -71,9 +71,17 @@ class WorkOrders:
         company = self.companies[0]
         from .runtime import as_user
         with as_user(0, company.id):
+            self._make_blank()
             teams = self._make_teams(company)
             employees = self._place_executors(teams)
             self._make_orders(company, teams, employees)
+
+    def _make_blank(self):
+        "«Наряд-заказ» from the example, for the emergency dispatch line"
+        Blank = self.get('crm.blank')
+        Blank.create([{'name': "Наряд-заказ", 'kind': 'work_order',
+                    'lines': [('add', [self.lines[2].id])]}])
+        self.summary['blanks'] = self.summary.get('blanks', 0) + 1
 
     def _make_teams(self, company):
         Team = self.get('crm.executor.team')
