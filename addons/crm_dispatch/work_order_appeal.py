@@ -2,9 +2,6 @@
 shows its orders and «Работы выполнены» once the last one is done; a
 setting forbids resolving it while one is open; the close wizard proposes
 the work done from the orders' decisions and measures."""
-from sql import Literal
-from sql.aggregate import Count
-
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -77,11 +74,10 @@ class Appeal(metaclass=PoolMeta):
         if not ids:
             return result
         cursor.execute(*order.select(order.appeal, order.state,
-                Count(Literal('*')),
                 where=order.appeal.in_(ids),
                 group_by=[order.appeal, order.state]))
         open_, done = set(), set()
-        for appeal_id, state, _ in cursor:
+        for appeal_id, state in cursor:
             if state in OPEN:
                 open_.add(appeal_id)
             elif state == 'done':
