@@ -37,6 +37,8 @@ BY_COMPANY = {
     'crm.routing.rule': ('company', {'name': 'Чужое правило'}),
     'crm.blank': ('company', {'name': 'Чужой бланк'}),
     'crm.stage': ('company', {'name': 'Чужой этап'}),
+    'crm.work_order': ('company', {'description': 'Чужая правка'}),
+    'crm.executor.team': ('company', {'name': 'Чужая бригада'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }
@@ -45,7 +47,7 @@ SHARED = {
     'crm.configuration', 'crm.appeal.source', 'crm.tag',
     'crm.appeal.reason.group', 'crm.appeal.reason',
     'crm.appeal.reason-crm.tag', 'crm.appeal.reason.deadline',
-    'crm.appeal.extra_field',
+    'crm.appeal.extra_field', 'crm.work_order.decision',
     }
 # Tables behind relation fields and multi-company values: no RPC reaches
 # them (the dispatcher answers 403 for every user); each also follows its
@@ -59,12 +61,15 @@ NOT_EXPOSED = {
     'crm.stage-crm.stage',
     'crm.appeal.extra_field-crm.appeal.reason',
     'crm.appeal.extra_field-crm.appeal.reason.group',
+    'crm.executor.team-company.employee', 'crm.executor.team-crm.building',
+    'crm.executor.team-crm.district',
     }
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}
 # Records that hang on an appeal: path to the appeal
 ON_APPEAL = {
     'crm.appeal.event': 'appeal',
+    'crm.work_order': 'appeal',
     }
 RESOURCES = ['ir.email', 'ir.note', 'ir.attachment']
 WRITES = {
@@ -106,7 +111,9 @@ def world(crm_server):
                 0, None, None):
             found = admin.model('crm.appeal', 'search', [
                     ('company', '=', company), ('support_line', '=', line),
-                    ('state', '=', 'in_work')], 0, 1, None)
+                    ('state', '=', 'in_work'),
+                    # open work orders keep an appeal from closing
+                    ('work_orders', '=', None)], 0, 1, None)
             if not found:
                 continue
             admin.model('crm.appeal', 'write', found, {

@@ -191,12 +191,8 @@ class User(metaclass=PoolMeta):
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.domain.help += (
-            '\n- "crm_employees" as list of ids of the user\'s employees'
-            '\n- "crm_teams" as list of ids of their executor teams')
+    # The keys crm_employees and crm_teams are not added to the domain's
+    # help: its translation is one text per module (res.py's)
 
     @classmethod
     def _get_context(cls, model_name):
