@@ -148,3 +148,61 @@ def test_executor_on_a_phone(crm_server, browser):
         [('id', '=', order['id'])], ['state', 'measures', 'photos'])
     assert done['state'] == 'done' and done['measures'] == measures
     assert len(done['photos']) == 1
+
+
+def test_dispatcher_sees_queue_calendar_and_the_appeals_orders(
+        crm_server, browser):
+    """The dispatcher's side (operator2, the emergency line): the
+    unallocated queue, the calendar of planned orders and the page
+    «Заявки» of an appeal"""
+    base_url, database = crm_server
+    driver = browser
+    wait = _waiter(driver)
+    session = Session(base_url, database, 'operator2')
+    orders = session.search_read('crm.work_order',
+        [('appeal', '!=', None), ('state', '=', 'in_progress')],
+        ['appeal', 'number'], limit=1)
+    assert orders, 'operator2 sees no order in progress'
+    try:
+        driver.set_window_size(1366, 768)
+        _login(driver, wait, base_url, database, 'operator2')
+        _open_menu(driver, wait, 'CRM обращений', 'Заявки', 'Очередь заявок')
+        wait.until(lambda d: [t for t in _visible(d, f'{ACTIVE} .nav-tabs li')
+                if 'Нераспределённые' in t.text])
+        time.sleep(1)
+        _shot(driver, 'orders_dispatch_1_queue.png')
+
+        _open_menu(driver, wait, 'CRM обращений', 'Заявки',
+            'Календарь заявок')
+        wait.until(lambda d: _visible(d, f'{ACTIVE} .fc-view'))
+        time.sleep(1)
+        _shot(driver, 'orders_dispatch_2_calendar.png')
+
+        driver.execute_script('window.location.hash = arguments[0];',
+            f'#{database}/model/crm.appeal/{orders[0]["appeal"]}')
+        wait.until(lambda d: [t for t in _visible(d, f'{ACTIVE} .nav-tabs a')
+                if t.text.strip() == 'Заявки'])
+        tab, = [t for t in _visible(driver, f'{ACTIVE} .nav-tabs a')
+            if t.text.strip() == 'Заявки']
+        # The notebook is below the fold: bring it into view, open the page
+        driver.execute_script('arguments[0].scrollIntoView();', tab)
+        tab.click()
+        wait.until(lambda d: d.execute_script("""
+            return Array.from(document.querySelectorAll(arguments[0]))
+                .some(r => r.textContent.includes(arguments[1]));""",
+                f'{ACTIVE} .treeview tbody tr', orders[0]['number']))
+        time.sleep(1)
+        _shot(driver, 'orders_dispatch_3_appeal_page.png')
+        labels = driver.execute_script("""
+            return Array.from(document.querySelectorAll(arguments[0]))
+                .map(l => l.innerText);""", f'{ACTIVE} label')
+        assert any('Работы выполнены' in t for t in labels), labels
+        _click_button(driver, 'Создать заявку')
+        wait.until(lambda d: _visible(d, '.modal-dialog textarea'))
+        time.sleep(1)
+        _shot(driver, 'orders_dispatch_4_create.png')
+        _click_button(driver, 'Отмена', scope='.modal-dialog .modal-footer')
+    except Exception:
+        _shot(driver, 'orders_99_failure_dispatch.png')
+        _console(driver)
+        raise

@@ -148,7 +148,16 @@ class Dispatch(Wizard):
     dispatch = StateTransition()
 
     def default_start(self, fields):
-        self.model.lock_states(self.records, WAITING)
+        # Refused at once rather than after the form (the step itself
+        # locks and checks again)
+        state_strings = dict(
+            self.model.fields_get(['state'])['state']['selection'])
+        for order in self.records:
+            if order.state not in WAITING:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_work_order_state',
+                        order=order.rec_name,
+                        state=state_strings[order.state]))
         teams = {r.team for r in self.records}
         return {
             'company': _company_of(self.records),

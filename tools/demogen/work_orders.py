@@ -37,6 +37,12 @@ TASKS = {
     'lifts': ["Устранить остановку лифта между этажами",
         "Проверить работу дверей кабины лифта"],
     }
+PLANNED_TASKS = {
+    'plumbers': "Плановый осмотр подвала и стояков перед отопительным "
+    "сезоном",
+    'electricians': "Плановый осмотр этажных щитков",
+    'lifts': "Ежемесячное техническое обслуживание лифтов",
+    }
 MEASURES = ["Заменена прокладка, течь устранена", "Установлен новый смеситель",
     "Стояк прочищен, проверен пролив", "Заменён автомат 16 А",
     "Заменены лампы, освещение восстановлено", "Отрегулированы двери кабины"]
@@ -47,6 +53,7 @@ POSTPONE_REASONS = ["Нет доступа в квартиру, жильцов �
 OPEN_PLAN = [('unallocated', 6), ('assigned', 6), ('in_progress', 5),
     ('postponed', 4), ('redirected', 3)]
 CLOSED_PLAN = [('done', 12), ('cancelled', 3)]
+PLANNED = ['unallocated', 'assigned', 'in_progress']
 
 
 def png(width, height, rgb):
@@ -126,19 +133,28 @@ class WorkOrders:
         rng = self.rng
         appeals = Appeal.search([('company', '=', company.id),
                 ('building', '!=', None)], order=[('id', 'ASC')])
-        in_work = [a for a in appeals if a.state == 'in_work']
-        resolved = [a for a in appeals if a.state == 'resolved']
+        # Orders go out from the emergency dispatch line (2), not from
+        # the billing questions of line 1
+        line2 = self.lines[2].id
         operators = {self.users[l].id for l in ['operator1', 'operator2']}
         done = Decision(ModelData.get_id('crm_dispatch', 'decision_done'))
         by_team = {}
         for login, team, _ in EXECUTORS:
             by_team.setdefault(team, []).append(login)
         plan = []
-        for pool_, states in [(in_work, OPEN_PLAN), (resolved, CLOSED_PLAN)]:
-            chosen = rng.sample(pool_, min(len(pool_),
-                    sum(n for _, n in states)))
+        for state, states in [('in_work', OPEN_PLAN),
+                ('resolved', CLOSED_PLAN)]:
+            pool_ = [a for a in appeals if a.state == state
+                and a.support_line and a.support_line.id == line2] or [
+                a for a in appeals if a.state == state]
+            rng.shuffle(pool_)
             kinds = [k for k, n in states for _ in range(n)]
-            plan += list(zip(chosen, kinds))
+            # Several orders on one appeal where appeals are few
+            plan += [(pool_[j % len(pool_)], k)
+                for j, k in enumerate(kinds)]
+        # Planned work, on no appeal
+        plan += [(None, k) for k in PLANNED]
+        buildings = [b for b in self.buildings if b.company == company]
         counts = {}
         now = self.now
         for i, (appeal, kind) in enumerate(plan):
@@ -154,21 +170,24 @@ class WorkOrders:
                     hours=rng.randint(1, 96))
             # The appeal's operator dispatches (he sees it), else the
             # supervisor
-            dispatcher = (appeal.operator.id if appeal.operator
+            dispatcher = (appeal.operator.id if appeal and appeal.operator
                 and appeal.operator.id in operators
                 else self.users['supervisor'].id)
+            building = appeal.building if appeal else rng.choice(buildings)
             with as_user(dispatcher, company.id):
                 order, = WorkOrder.create([{
-                            'company': company.id, 'appeal': appeal.id,
-                            'building': appeal.building.id,
-                            'premise': appeal.premise.id if appeal.premise
-                            else None,
+                            'company': company.id,
+                            'appeal': appeal.id if appeal else None,
+                            'building': building.id,
+                            'premise': appeal.premise.id
+                            if appeal and appeal.premise else None,
                             'team': teams[team].id,
                             'priority': rng.choice(
                                 ['normal', 'normal', 'high', 'emergency']),
                             'planned_start': start,
                             'planned_end': start + dt.timedelta(hours=2),
-                            'description': rng.choice(TASKS[team]),
+                            'description': rng.choice(TASKS[team])
+                            if appeal else PLANNED_TASKS[team],
                             }])
                 if kind == 'unallocated':
                     counts[kind] = counts.get(kind, 0) + 1
