@@ -158,6 +158,10 @@ class AppealLifeCycle:
         cls.save(appeals)
         Event.save(events)
 
+    def check_closable(self):
+        "Refuse to resolve this appeal (AppealError); others add reasons"
+        self._require_reason()
+
     def _require_reason(self):
         if not self.reason:
             raise AppealError(gettext(
@@ -223,7 +227,7 @@ class AppealLifeCycle:
         user = Transaction().user
         events = []
         for appeal in appeals:
-            appeal._require_reason()
+            appeal.check_closable()
             appeal.work_done = work_done
             appeal.result = result
             appeal.closed_date = now

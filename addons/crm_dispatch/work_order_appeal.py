@@ -91,19 +91,17 @@ class Appeal(metaclass=PoolMeta):
     def create_work_order(cls, appeals):
         pass
 
-    @classmethod
-    def do_close(cls, appeals, work_done, result=None, notify=None):
+    def check_closable(self):
+        "Not while a work order is open, unless the setting allows it"
         Configuration = Pool().get('crm.configuration')
+        super().check_closable()
         if not Configuration(1).close_with_open_orders:
-            for appeal in appeals:
-                open_ = [o for o in appeal.work_orders if o.state in OPEN]
-                if open_:
-                    raise AppealError(gettext(
-                            'crm_dispatch.msg_appeal_open_work_orders',
-                            appeal=appeal.rec_name,
-                            orders=', '.join(o.rec_name for o in open_)))
-        return super().do_close(
-            appeals, work_done, result=result, notify=notify)
+            open_ = [o for o in self.work_orders if o.state in OPEN]
+            if open_:
+                raise AppealError(gettext(
+                        'crm_dispatch.msg_appeal_open_work_orders',
+                        appeal=self.rec_name,
+                        orders=', '.join(o.rec_name for o in open_)))
 
     def proposed_work_done(self):
         "The work done as the orders' decisions and measures tell it"

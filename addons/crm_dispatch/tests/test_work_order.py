@@ -109,3 +109,24 @@ class CrmDispatchWorkOrderTestCase(_DBTestCase):
         self.assertIn('Петров Пётр', refusal.exception.message)
         self.assertEqual(
             WorkOrder(order.id).employee, w['executor1_employee'])
+
+    @with_transaction()
+    def test_mass_close_skips_appeals_with_open_orders(self):
+        "The supervisor's mass close skips, naming it, an appeal in work"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        WorkOrder = pool.get('crm.work_order')
+        Decision = pool.get('crm.work_order.decision')
+        w = self._world()
+        check = lambda appeal: appeal.check_closable()  # noqa: E731
+        doable, skipped = Appeal.sort_out([w['appeal']], ['draft', 'in_work'],
+            check=check)
+        self.assertEqual(doable, [])
+        self.assertIn(w['appeal'].number, skipped[0])
+        self.assertIn(w['order'].number, skipped[0])
+        WorkOrder.take([w['order']])
+        decision, = Decision.search([], limit=1)
+        WorkOrder.do_finish([w['order']], decision)
+        doable, skipped = Appeal.sort_out([w['appeal']], ['draft', 'in_work'],
+            check=check)
+        self.assertEqual((doable, skipped), ([w['appeal']], []))
