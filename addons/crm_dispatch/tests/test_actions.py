@@ -124,12 +124,14 @@ class CrmDispatchActionsTestCase(_DBTestCase):
         buttons = self._form_buttons(operator)
         self.assertEqual(self._shown(buttons, {'id': -1, 'state': 'draft'}),
             ['take'])
+        # «Создать заявку» (page «Заявки») on a saved open appeal
         self.assertEqual(self._shown(buttons, {'id': 7, 'state': 'draft'}),
-            ['another_question', 'reject', 'take', 'transfer'])
+            ['another_question', 'create_work_order', 'reject', 'take',
+                'transfer'])
         self.assertEqual(
             self._shown(buttons, {'id': 7, 'state': 'in_work'}),
-            ['another_question', 'change_stage', 'close', 'reject',
-                'transfer'])
+            ['another_question', 'change_stage', 'close',
+                'create_work_order', 'reject', 'transfer'])
         self.assertEqual(self._shown(buttons,
                 {'id': 7, 'state': 'resolved', 'applicant': 3}),
             ['another_question', 'rate', 'reopen'])
