@@ -59,6 +59,10 @@ def _take_and_close(driver, wait, number, measures, prefix):
     _click_button(driver, 'Взять в работу')
     _wait_form_state(driver, wait, 'В работе')
     _shot(driver, f'{prefix}_2_taken.png')
+    # The dispatcher's buttons are not his
+    shown = [b.text.upper() for b in _visible(driver, f'{ACTIVE} .form button')]
+    assert not [t for t in shown if 'ОТМЕНИТЬ ЗАЯВКУ' in t
+        or 'НАЗНАЧИТЬ' in t], shown
 
     _click_button(driver, 'Выполнено')
     wait.until(lambda d: _visible(d, '.modal-dialog select'))

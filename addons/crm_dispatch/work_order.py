@@ -181,13 +181,16 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
                     'invisible': ~Eval('state').in_(OPEN),
                     'depends': ['state'],
                     },
+                # The dispatcher's: not shown to executors at all
                 'dispatch': {
-                    'invisible': ~Eval('state').in_(WAITING),
-                    'depends': ['state'],
+                    'invisible': (~Eval('state').in_(WAITING)
+                        | ~Eval('can_dispatch')),
+                    'depends': ['state', 'can_dispatch'],
                     },
                 'cancel': {
-                    'invisible': ~Eval('state').in_(OPEN),
-                    'depends': ['state'],
+                    'invisible': (~Eval('state').in_(OPEN)
+                        | ~Eval('can_dispatch')),
+                    'depends': ['state', 'can_dispatch'],
                     },
                 })
 
