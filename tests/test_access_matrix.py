@@ -38,6 +38,8 @@ BY_COMPANY = {
     'crm.routing.rule': ('company', {'name': 'Чужое правило'}),
     'crm.blank': ('company', {'name': 'Чужой бланк'}),
     'crm.stage': ('company', {'name': 'Чужой этап'}),
+    'crm.work_order': ('company', {'description': 'Чужая правка'}),
+    'crm.executor.team': ('company', {'name': 'Чужая бригада'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
     }
@@ -47,6 +49,7 @@ SHARED = {
     'crm.appeal.reason.group', 'crm.appeal.reason',
     'crm.appeal.reason-crm.tag', 'crm.appeal.reason.deadline',
     'crm.appeal.extra_field', 'crm.appeal.type',
+    'crm.appeal.extra_field', 'crm.work_order.decision',
     }
 # Tables behind relation fields and multi-company values: no RPC reaches
 # them (the dispatcher answers 403 for every user); each also follows its
@@ -61,6 +64,8 @@ NOT_EXPOSED = {
     'crm.appeal.extra_field-crm.appeal.reason',
     'crm.appeal.extra_field-crm.appeal.reason.group',
     'crm.appeal-company.employee',
+    'crm.executor.team-company.employee', 'crm.executor.team-crm.building',
+    'crm.executor.team-crm.district',
     }
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}
@@ -68,6 +73,7 @@ SPECIAL = {'party.party', 'crm.contact.public'}
 ON_APPEAL = {
     'crm.appeal.event': 'appeal',
     'crm.appeal.comment': 'appeal',
+    'crm.work_order': 'appeal',
     }
 # Forms of wizards that are neither their first nor their result form
 WIZARD_FORMS = {'crm.appeal.comment.add.file'}
@@ -111,7 +117,9 @@ def world(crm_server):
                 0, None, None):
             found = admin.model('crm.appeal', 'search', [
                     ('company', '=', company), ('support_line', '=', line),
-                    ('state', '=', 'in_work')], 0, 1, None)
+                    ('state', '=', 'in_work'),
+                    # open work orders keep an appeal from closing
+                    ('work_orders', '=', None)], 0, 1, None)
             if not found:
                 continue
             admin.model('crm.appeal', 'write', found, {

@@ -51,4 +51,4 @@ def test_routing_rules_calendar_templates_blanks(admin):
     assert {t['kind'] for t in templates} >= {'close', 'reply', 'observer'}
     assert len(_read(admin, 'crm.appeal.result', [], ['id'])) >= 3
     blanks = {b['name'] for b in _read(admin, 'crm.blank', [], ['name'])}
-    assert blanks == {'Акт выполненных работ', 'Справка'}
+    assert blanks == {'Акт выполненных работ', 'Справка', 'Наряд-заказ'}

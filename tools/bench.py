@@ -19,7 +19,11 @@ with tools/demo.py and measures, with the baseline in the same run:
 (d) creating one appeal per JSON-RPC call as operator1 with 10 routing
     rules (the last one fires), three extra fields of the reason and
     deadlines in working time, versus the
-    same calls with no rule and deadlines round the clock; p50/p95.
+    same calls with no rule and deadlines round the clock; p50/p95;
+(e) the work-order queues at W orders (default 200 000): a team's
+    unallocated queue and executor1's «Мои», by planned start, 80 rows with
+    the list's fields, as the ORM call under executor1's rights (record
+    rules) versus hand-written SQL over the same partial indexes; p50/p95.
 
 Only figures are printed; nothing is asserted. The code is the package
 tools/benchlib/.

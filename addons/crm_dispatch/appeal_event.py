@@ -28,6 +28,7 @@ class AppealEvent(ModelSQL, ModelView):
             ('another', "Another question"),
             ('rated', "Applicant rated"),
             ('stage', "Stage changed"),
+            ('works_done', "Works done"),
             ], "Event", required=True, readonly=True)
     state = fields.Selection(STATES, "State", readonly=True)
     from_line = fields.Many2One(

@@ -3,18 +3,15 @@ import datetime as dt
 from email.message import EmailMessage
 from functools import wraps
 
-from sql import For
-
 import trytond.config as config
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow
 from trytond.pool import Pool
 from trytond.sendmail import send_message_transactional
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, check_access
 
 from .exceptions import AppealError
+from .locking import lock_rows
 
 STATES = [
     ('draft', "Data Entry"),
@@ -127,39 +124,7 @@ class AppealLifeCycle:
     def _lock_rows(cls, appeals):
         """Lock the rows for the rest of the transaction and return their
         committed (state, operator, closed by) by id"""
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        table = cls.__table__()
-        ids = sorted({a.id for a in appeals if a.id is not None and a.id >= 0})
-        rows = {}
-        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
-            where = table.id.in_(list(sub_ids))
-            if backend.name == 'sqlite':
-                # SQLite takes its write lock with the first write of the
-                # transaction (BEGIN IMMEDIATE): write first so that the
-                # state read next can no longer change under us
-                cursor.execute(*table.update(
-                        [table.state], [table.state], where=where))
-                query = table.select(
-                    table.id, table.state, table.operator, table.closed_by,
-                    where=where)
-            else:
-                # Wait for the holder rather than fail (Tryton's lock() is
-                # NOWAIT): once he commits, REPEATABLE READ makes this
-                # transaction retry and the state read is his
-                query = table.select(
-                    table.id, table.state, table.operator, table.closed_by,
-                    where=where, order_by=[table.id.asc],
-                    for_=For('UPDATE'))
-            cursor.execute(*query)
-            rows.update((r[0], r[1:]) for r in cursor)
-        # What was read of them before the lock may be stale
-        transaction.counter += 1
-        for cache in transaction.cache.values():
-            if cls.__name__ in cache:
-                for id_ in ids:
-                    cache[cls.__name__].pop(id_, None)
-        return rows
+        return lock_rows(cls, appeals, ['state', 'operator', 'closed_by'])
 
     def _spent_minutes(self, now):
         if not self.work_started:
@@ -192,6 +157,10 @@ class AppealLifeCycle:
                     from_operator=old_operator, to_operator=appeal.operator))
         cls.save(appeals)
         Event.save(events)
+
+    def check_closable(self):
+        "Refuse to resolve this appeal (AppealError); others add reasons"
+        self._require_reason()
 
     def _require_reason(self):
         if not self.reason:
@@ -258,7 +227,7 @@ class AppealLifeCycle:
         user = Transaction().user
         events = []
         for appeal in appeals:
-            appeal._require_reason()
+            appeal.check_closable()
             appeal.work_done = work_done
             appeal.result = result
             appeal.closed_date = now

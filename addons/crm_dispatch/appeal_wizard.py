@@ -321,7 +321,7 @@ class MassClose(ReportMixin, Close):
     def transition_close(self):
         self.check_records(states=None)
         appeals, skipped = self.model.sort_out(self.records, OPEN_STATES,
-            check=lambda appeal: appeal._require_reason())
+            check=lambda appeal: appeal.check_closable())
         self.model.do_close(appeals, self.start.work_done,
             result=self.start.result, notify=self.start.notify)
         return self.report(gettext('crm_dispatch.msg_batch_closed',

@@ -23,10 +23,12 @@ from . import blank_template
 KINDS = [
     ('appeal', "Appeal"),
     ('account', "Personal account"),
+    ('work_order', "Work order"),
     ]
 MODELS = {
     'appeal': 'crm.appeal',
     'account': 'crm.account',
+    'work_order': 'crm.work_order',
     }
 KIND_OF = {model: kind for kind, model in MODELS.items()}
 FORMATS = [

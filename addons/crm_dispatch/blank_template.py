@@ -39,6 +39,7 @@ EXAMPLES_DIR = os.path.join(os.path.dirname(__file__), 'blanks')
 EXAMPLES = {
     'appeal': 'act.fodt',
     'account': 'certificate.fodt',
+    'work_order': 'work_order.fodt',
     }
 OFFICE = 'urn:oasis:names:tc:opendocument:xmlns:office:1.0'
 GENSHI = 'http://genshi.edgewall.org/'
@@ -73,6 +74,19 @@ def _account_applicant(account):
     return ', '.join(p.rec_name for p in account.parties)
 
 
+def _order_appeal(order, name):
+    "The value of placeholder name of the work order's appeal"
+    if not order.appeal:
+        return ''
+    return MESSAGE_PLACEHOLDERS[name](order.appeal)
+
+
+def _selection(record, name):
+    "The Russian text of the selection field name of record"
+    return dict(record.fields_get([name])[name]['selection']).get(
+        getattr(record, name), '')
+
+
 COMMON = {
     'today': _today,
     'printed_by': _printed_by,
@@ -90,6 +104,23 @@ PLACEHOLDERS = {
         account=lambda a: a.number,
         address=_account_address,
         applicant=_account_applicant,
+        **COMMON),
+    # «Наряд-заказ»
+    'work_order': dict(
+        number=lambda o: o.number or '',
+        appeal=lambda o: o.appeal.number if o.appeal else '',
+        address=lambda o: o.address or '',
+        applicant=lambda o: _order_appeal(o, 'applicant'),
+        phone=lambda o: o.appeal.contact_phone or '' if o.appeal else '',
+        description=lambda o: o.description or '',
+        priority=lambda o: _selection(o, 'priority'),
+        planned_start=lambda o: _local(o, o.planned_start),
+        planned_end=lambda o: _local(o, o.planned_end),
+        team=lambda o: _name(o.team),
+        executor=lambda o: _name(o.employee),
+        decision=lambda o: _name(o.decision),
+        measures=lambda o: o.measures or '',
+        done=lambda o: _local(o, o.done_date),
         **COMMON),
     }
 

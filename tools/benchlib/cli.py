@@ -14,6 +14,8 @@ from . import demogen
 from .create import bench_create, report_create
 from .database import activate, create_database, drop_database
 from .intake import bench_intake, report_intake
+from .orders import bench_orders, report_orders
+from .orders import bulk_load as bulk_load_orders
 from .queue import bench_queue, bulk_load, report_load, report_queue
 from .rpcbench import bench_rpc, report_rpc
 from .report import out
@@ -35,6 +37,9 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=int(
             os.environ.get('BENCH_REPEAT', 100)),
         help="timed runs of each query in (b) (default 100, at least 50)")
+    parser.add_argument('--orders', type=int, default=int(
+            os.environ.get('BENCH_ORDERS', 200000)),
+        help="work orders in the table for (e) (default 200000)")
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--keep', action='store_true',
         help="keep the database afterwards")
@@ -84,6 +89,11 @@ def main(argv=None):
         out()
         report_rpc(bench_rpc(uri, name, options.repeat, load['line'],
                 queue['companies']))
+        out()
+        t0 = time.perf_counter()
+        orders = bulk_load_orders(pool, name, options.orders)
+        report_orders(orders, time.perf_counter() - t0,
+            bench_orders(pool, name, options.repeat, orders))
         out()
         out(f"Total bench time {time.perf_counter() - started:.0f} s.")
     finally:

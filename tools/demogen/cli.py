@@ -49,6 +49,7 @@ def main(argv=None):
             value = ', '.join(f'{k}: {v}' for k, v in value.items())
         print(f"  {key}: {value}")
     if options.users:
-        print("Логины: admin, supervisor, operator1, operator2, executor1; "
+        print("Логины: admin, supervisor, operator1, operator2, executor1 … "
+            "executor6; "
             f"пароль {D.DEMO_PASSWORD}")
     return 0

@@ -18,6 +18,7 @@ from .people import People
 from .reference import ReferenceData
 from .routing import RoutingRules
 from .runtime import Progress, as_user, in_transaction, init_pool
+from .work_orders import WorkOrders
 
 # Sizes of the issue (point 5) and of --small
 SIZES = dict(
@@ -54,7 +55,7 @@ def generate(database, config_file=None, sizes=None, seed=42, progress=True,
 
 
 class Generator(HousingStock, ReferenceData, People, AppealPlans,
-        AppealWorkflow, RoutingRules, DispatchCard):
+        AppealWorkflow, RoutingRules, DispatchCard, WorkOrders):
 
     def __init__(self, pool, sizes, seed, progress=True, users=True,
             now=None):
@@ -108,6 +109,7 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_appeals()
             self.make_dispatch_card()
             self.make_routing_rules()
+            self.make_work_orders()
         finally:
             self.bar.close()
         self.summary['seconds'] = round(time.monotonic() - t0, 1)

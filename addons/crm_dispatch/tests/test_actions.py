@@ -126,13 +126,15 @@ class CrmDispatchActionsTestCase(_DBTestCase):
             ['take'])
         # The dispatch card's own (appeal_dispatch.py, appeal_comment.py)
         card = ['add_comment', 'assign_responsible', 'change_deadline']
+        # «Создать заявку» (page «Заявки») on a saved open appeal
+        orders = ['create_work_order']
         self.assertEqual(self._shown(buttons, {'id': 7, 'state': 'draft'}),
             sorted(['another_question', 'reject', 'take', 'transfer']
-                + card))
+                + card + orders))
         self.assertEqual(
             self._shown(buttons, {'id': 7, 'state': 'in_work'}),
             sorted(['another_question', 'change_stage', 'close', 'reject',
-                'transfer'] + card))
+                'transfer'] + card + orders))
         self.assertEqual(self._shown(buttons,
                 {'id': 7, 'state': 'resolved', 'applicant': 3}),
             ['add_comment', 'another_question', 'rate', 'reopen'])
@@ -141,7 +143,8 @@ class CrmDispatchActionsTestCase(_DBTestCase):
                     'responsible': 5, 'direction': 'incoming'}),
             sorted(['another_question', 'change_stage', 'close', 'reject',
                     'transfer', 'add_comment', 'change_responsible',
-                    'change_deadline', 'create_outgoing']))
+                    'change_deadline', 'create_outgoing',
+                    'create_work_order']))
 
     @with_transaction()
     def test_state_and_source_read_only(self):

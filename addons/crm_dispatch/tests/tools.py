@@ -286,3 +286,31 @@ def create_employee(name, company, user=None, config=None):
         user.employee = Employee(employee.id)
         user.save()
     return employee
+def create_executor(login, company, team, name, position, email=None,
+        config=None):
+    """Create an employee (a party named name, with position) of the
+    company in team and a user in the executor group who is that
+    employee; return the user"""
+    config = config or get_config()
+    get = lambda model: Model.get(model, config=config)  # noqa: E731
+    Party, Employee, User = (
+        get('party.party'), get('company.employee'), get('res.user'))
+    Group, Lang, Team = get('res.group'), get('ir.lang'), get(
+        'crm.executor.team')
+    party = Party(name=name)
+    party.save()
+    employee = Employee(party=party, company=company, crm_position=position)
+    employee.save()
+    team = Team(team.id)
+    team.employees.append(Employee(employee.id))
+    team.save()
+    group, = Group.find([('name', '=', 'CRM Executor')])
+    user = User(name=name, login=login, email=email)
+    user.language, = Lang.find([('code', '=', 'ru')])
+    user.groups.append(group)
+    user.companies.append(type(company)(company.id))
+    user.company = company
+    user.employees.append(Employee(employee.id))
+    user.employee = Employee(employee.id)
+    user.save()
+    return user

@@ -51,6 +51,12 @@ STAFF = [
     ('operator1', "Смирнова Анна Сергеевна", 'operator', (1,)),
     ('operator2', "Петров Игорь Николаевич", 'operator', (2,)),
     ('executor1', "Волков Сергей Павлович", 'executor', ()),
+    # The other executors of the work orders (tools/demogen/work_orders.py)
+    ('executor2', "Зайцев Андрей Олегович", 'executor', ()),
+    ('executor3', "Морозов Дмитрий Ильич", 'executor', ()),
+    ('executor4', "Соколов Павел Андреевич", 'executor', ()),
+    ('executor5', "Лебедев Роман Викторович", 'executor', ()),
+    ('executor6', "Новиков Артём Сергеевич", 'executor', ()),
     ]
 
 DEMO_PASSWORD = 'demo1234'
