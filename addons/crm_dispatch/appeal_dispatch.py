@@ -12,8 +12,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
-    sequence_ordered)
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -21,6 +20,7 @@ from trytond.transaction import Transaction
 
 from .appeal import _readonly_closed
 from .appeal_lifecycle import OPEN_STATES, locked
+from .catalogue import Ordered
 from .exceptions import AppealError
 from .message_template import _local
 
@@ -36,7 +36,7 @@ def _names(records):
     return ', '.join(r.rec_name for r in records)
 
 
-class AppealType(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class AppealType(DeactivableMixin, Ordered, ModelSQL, ModelView):
     "Appeal type (Тип обращения)"
     __name__ = 'crm.appeal.type'
     __string__ = "Appeal type"

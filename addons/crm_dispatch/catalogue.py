@@ -41,8 +41,13 @@ def line_label(number, name):
     return f'{number}. {name}'
 
 
+# Ordered by hand, labelled «Порядок»: Tryton's own label reads
+# «Последовательность», the word of its numbering sequences
+Ordered = sequence_ordered('sequence', "Order")
+
+
 class Source(
-        CodeMixin, DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+        CodeMixin, DeactivableMixin, Ordered, ModelSQL, ModelView):
     "Appeal source (Источник обращения)"
     __name__ = 'crm.appeal.source'
     __string__ = "Appeal source"
@@ -344,7 +349,7 @@ class ReasonDeadline(ModelSQL, ModelView):
             ]
 
 
-class Result(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Result(DeactivableMixin, Ordered, ModelSQL, ModelView):
     "Processing result template (Шаблон результата обработки)"
     __name__ = 'crm.appeal.result'
     __string__ = "Processing result template"

@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
+    DeactivableMixin, ModelSQL, ModelView, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateView, Wizard
 
-from .catalogue import TIME_BASES
+from .catalogue import TIME_BASES, Ordered
 from .work_calendar import WEEKDAYS
 
 PRIORITIES = [
@@ -148,8 +148,7 @@ def first_match(specs, facts):
     return next((s for s in specs if matches(s, facts)), None)
 
 
-# «Порядок», not Tryton's «Последовательность» (its numbering sequences)
-class RoutingRule(DeactivableMixin, sequence_ordered('sequence', "Order"),
+class RoutingRule(DeactivableMixin, Ordered,
         ModelSQL, ModelView):
     "Routing rule (Правило маршрутизации)"
     __name__ = 'crm.routing.rule'

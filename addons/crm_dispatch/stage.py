@@ -15,7 +15,7 @@ from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
+    DeactivableMixin, ModelSQL, ModelView, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -24,6 +24,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from . import work_calendar, worktime
 from .appeal_lifecycle import OPEN_STATES, locked
 from .appeal_wizard import AppealWizardMixin
+from .catalogue import Ordered
 from .exceptions import AppealError
 from .supervisor import due_soon_hours
 
@@ -76,8 +77,7 @@ def _now():
     return dt.datetime.now()
 
 
-# «Порядок», not Tryton's «Последовательность» (its numbering sequences)
-class Stage(sequence_ordered('sequence', "Order"), DeactivableMixin,
+class Stage(Ordered, DeactivableMixin,
         ModelSQL, ModelView):
     "Appeal stage (Этап обращения)"
     __name__ = 'crm.stage'

@@ -12,14 +12,14 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields,
-    sequence_ordered)
+    DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, check_access
 
 from .appeal_lifecycle import locked
+from .catalogue import Ordered
 from .exceptions import AppealError
 from .locking import lock_rows
 from .speedups import TranslatedSelection
@@ -52,7 +52,7 @@ DISPATCHER_GROUPS = [
     ]
 
 
-class Decision(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Decision(DeactivableMixin, Ordered, ModelSQL, ModelView):
     "Work order decision (Решение по заявке)"
     __name__ = 'crm.work_order.decision'
     __string__ = "Work order decision"

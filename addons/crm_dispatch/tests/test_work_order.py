@@ -130,3 +130,38 @@ class CrmDispatchWorkOrderTestCase(_DBTestCase):
         doable, skipped = Appeal.sort_out([w['appeal']], ['draft', 'in_work'],
             check=check)
         self.assertEqual((doable, skipped), ([w['appeal']], []))
+
+    @with_transaction()
+    def test_assignee_joins_executors_and_hears_comments(self):
+        """The employee of an order joins the executors of its appeal (on
+        creation and on a new assignment, nobody is taken off); a comment
+        on the appeal is told to the employees of its open orders even when
+        a dispatcher took them off the executors"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Comment = pool.get('crm.appeal.comment')
+        Link = pool.get('crm.appeal-company.employee')
+        WorkOrder = pool.get('crm.work_order')
+        w = self._world()
+        appeal, order = w['appeal'], w['order']
+        employee1, employee2 = (
+            w['executor1_employee'], w['executor2_employee'])
+        self.assertEqual(list(Appeal(appeal.id).executors), [employee1])
+
+        WorkOrder.write([order], {'employee': employee2.id})
+        self.assertEqual(set(Appeal(appeal.id).executors),
+            {employee1, employee2})
+
+        Link.delete(Link.search([('employee', '=', employee2.id)]))
+        with acting_as(w['operator2']):
+            comment, = Comment.create([{'appeal': appeal.id,
+                        'text': 'Жилец будет дома после 18:00'}])
+            told = Comment.recipients([comment])[comment]
+        self.assertEqual({u.login for u in told}, {'executor1', 'executor2'})
+
+        # A done order's employee hears no more of it through the order
+        WorkOrder.write([order], {'state': 'done'})
+        Link.delete(Link.search([('employee', '=', employee2.id)]))
+        with acting_as(w['operator2']):
+            told = Comment.recipients([Comment(comment.id)])[comment]
+        self.assertEqual({u.login for u in told}, {'executor1'})
