@@ -1,6 +1,6 @@
 """The dispatch card over JSON-RPC, on the demo database, as sao and API
 users reach it: executor1 reads the appeals he is responsible for or an
-executor of, no other; cannot change their fields nor move the deadline;
+executor of and those behind his work orders, no other; cannot change their fields nor move the deadline;
 comments and attaches files; an operator moves a deadline only with a
 reason."""
 import base64
@@ -25,6 +25,11 @@ def card(crm_server):
     mine = admin.model('crm.appeal', 'search', ['OR',
             ('responsible', 'in', employees),
             ('executors', 'in', employees)], 0, None, None)
+    # And the appeals behind the work orders he sees (his own, his team's
+    # unallocated ones: tests/test_rpc_orders.py)
+    orders = executor1.model('crm.work_order', 'search_read', [], 0, None,
+        None, ['appeal'])
+    mine = sorted(set(mine) | {o['appeal'] for o in orders if o['appeal']})
     others = [a for a in admin.model('crm.appeal', 'search', [
                 ('company', '=', company)], 0, None, None)
         if a not in set(mine)][:5]
