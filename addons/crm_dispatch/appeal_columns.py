@@ -1,5 +1,5 @@
-"""More of the appeal list: the address, the observers and the legend of
-the row colours.
+"""More of the appeal list: the address, the observers, the executors and
+the legend of the row colours.
 
 The address is read as the list's other names are: an SQL expression of
 the read's own query (a Function field without getter, column_<name>), no
@@ -65,6 +65,8 @@ class AppealColumns(metaclass=PoolMeta):
         searcher='search_address_name', loading='eager')
     observer_names = fields.Function(fields.Char("Observers"), None,
         searcher='search_observer_names', loading='eager')
+    executor_names = fields.Function(fields.Char("Executors"), None,
+        searcher='search_executor_names', loading='eager')
 
     @classmethod
     def __setup__(cls):
@@ -129,6 +131,26 @@ class AppealColumns(metaclass=PoolMeta):
     @classmethod
     def search_observer_names(cls, name, clause):
         return [('observers.rec_name',) + tuple(clause[1:])]
+
+    @classmethod
+    def column_executor_names(cls, tables):
+        "The executors' names (their parties'), in the order they joined"
+        pool = Pool()
+        Link = pool.get('crm.appeal-company.employee')
+        Employee = pool.get('company.employee')
+        Party = pool.get('party.party')
+        table, _ = tables[None]
+        link, employee = Link.__table__(), Employee.__table__()
+        party = Party.__table__()
+        ordered = link.join(employee, condition=link.employee == employee.id
+            ).join(party, condition=employee.party == party.id
+            ).select(party.name.as_('name'), where=link.appeal == table.id,
+                order_by=[link.id])
+        return ordered.select(string_agg(ordered.name, ', '))
+
+    @classmethod
+    def search_executor_names(cls, name, clause):
+        return [('executors.party.name',) + tuple(clause[1:])]
 
     @classmethod
     def search_address_name(cls, name, clause):

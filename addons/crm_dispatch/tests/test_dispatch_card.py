@@ -161,16 +161,19 @@ class CrmDispatchCardTestCase(CardSetup, _DBTestCase):
     @with_transaction()
     def test_past_appeals_of_account(self):
         """The premise's past appeals also list those of the same account
-        elsewhere (the account moved), with their responsible"""
+        elsewhere (the account moved), with their responsible and
+        executors"""
         pool = Pool()
         Appeal = pool.get('crm.appeal')
         s = self._setup()
         (_, employee1) = s['staff']['executor1']
+        (_, employee2) = s['staff']['executor2']
         with set_company(s['company']):
             old = self._appeal(s, received=NOW - 30 * 24 * HOUR,
                 building=s['building'].id, premise=s['flat6'].id,
                 accounts=[('add', [s['account'].id])],
-                responsible=employee1.id)
+                responsible=employee1.id,
+                executors=[('add', [employee2.id, employee1.id])])
             other = self._appeal(s, building=s['building'].id,
                 premise=s['flat6'].id)
             current = self._appeal(s, building=s['building'].id,
@@ -181,6 +184,13 @@ class CrmDispatchCardTestCase(CardSetup, _DBTestCase):
             self.assertEqual(
                 Appeal(current.id).premise_appeals[0].responsible, employee1)
             self.assertNotIn(other, Appeal(current.id).premise_appeals)
+            # The list's column: the executors' names as they joined
+            row, = Appeal.read([old.id], ['executor_names'])
+            self.assertEqual(row['executor_names'], ', '.join(
+                    e.party.name for e in [employee2, employee1]))
+            self.assertEqual(Appeal.search([
+                        ('executor_names', 'ilike',
+                            f'%{employee2.party.name}%')]), [old])
 
     @with_transaction()
     def test_executor_scope(self):

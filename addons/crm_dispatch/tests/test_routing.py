@@ -366,6 +366,12 @@ class CrmDispatchRoutingTestCase(_DBTestCase):
                 'observers': [('add', [watcher.id, operator.id])]})
         appeal = self._appeal(s, reason=s['leak'].id)
         self.assertEqual(set(appeal.observers), {watcher, operator})
+        # The list's optional columns, read by SQL
+        row, = Appeal.read([appeal.id],
+            ['observer_names', 'routing_rule_name'])
+        self.assertEqual(set(row['observer_names'].split(', ')),
+            {watcher.rec_name, operator.rec_name})
+        self.assertEqual(row['routing_rule_name'], 'Протечки')
         transaction = Transaction()
         with transaction.set_user(operator.id), set_company(s['company']):
             Appeal.take([appeal])
