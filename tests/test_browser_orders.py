@@ -4,6 +4,7 @@ measures and a photo; then the same on a phone-sized window (360 px), as
 a plumber on site sees it.  Screenshots go to test-output/browser/
 (harness: tests/test_browser.py)."""
 import base64
+import datetime as dt
 import time
 
 import pytest
@@ -167,6 +168,18 @@ def test_dispatcher_sees_queue_calendar_and_the_appeals_orders(
         [('appeal', '!=', None), ('state', '=', 'in_progress')],
         ['appeal', 'number'], limit=1)
     assert orders, 'operator2 sees no order in progress'
+    # The orders the calendar's week (Monday to Monday, UTC) should show
+    monday = dt.datetime.combine(
+        dt.date.today() - dt.timedelta(days=dt.date.today().weekday()),
+        dt.time())
+    week = [{'__class__': 'datetime', 'year': d.year, 'month': d.month,
+            'day': d.day, 'hour': 0, 'minute': 0, 'second': 0,
+            'microsecond': 0}
+        for d in [monday, monday + dt.timedelta(days=7)]]
+    this_week = session.search_read('crm.work_order', [
+            ('state', 'in', ['created', 'in_progress']),
+            ('planned_start', '>=', week[0]),
+            ('planned_start', '<', week[1])], ['planned_start'])
     try:
         driver.set_window_size(1366, 768)
         _login(driver, wait, base_url, database, 'operator2')
@@ -181,6 +194,13 @@ def test_dispatcher_sees_queue_calendar_and_the_appeals_orders(
         wait.until(lambda d: _visible(d, f'{ACTIVE} .fc-view'))
         time.sleep(1)
         _shot(driver, 'orders_dispatch_2_calendar.png')
+        if this_week:
+            # Drawn, whether scrolled into view or not
+            wait.until(lambda d: d.find_elements(
+                    'css selector', f'{ACTIVE} .fc-event'))
+        # Planned within the working day (Moscow, 09–17), not at night
+        hours = {o['planned_start']['hour'] for o in this_week}
+        assert hours <= set(range(5, 15)), hours
 
         driver.execute_script('window.location.hash = arguments[0];',
             f'#{database}/model/crm.appeal/{orders[0]["appeal"]}')

@@ -166,8 +166,13 @@ class WorkOrders:
             if kind in {'done', 'cancelled'}:
                 start = (appeal.closed_date or now) - dt.timedelta(hours=3)
             else:
-                start = now.replace(minute=0, second=0) + dt.timedelta(
-                    hours=rng.randint(1, 96))
+                # Within the working day on Moscow's clock (09–17, naive
+                # UTC 06–14), today or in the next days
+                start = (now + dt.timedelta(days=rng.randint(0, 3))).replace(
+                    hour=rng.randint(6, 14), minute=0, second=0,
+                    microsecond=0)
+                if start <= now:
+                    start += dt.timedelta(days=1)
             # The appeal's operator dispatches (he sees it), else the
             # supervisor
             dispatcher = (appeal.operator.id if appeal and appeal.operator
