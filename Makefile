@@ -20,7 +20,7 @@ CONF     := $(VAR)/trytond.conf
 DB_DIR   := $(VAR)/db
 DB       ?= crm
 # Modules activated in the demo database (their dependencies come along)
-MODULES  ?= crm_dispatch
+MODULES  ?= crm_dispatch crm_portal
 DEMO_PASSWORD := demo1234
 PYTEST_ARGS ?=
 
@@ -29,6 +29,8 @@ ADDONS   := $(patsubst %/pyproject.toml,%,$(wildcard addons/*/pyproject.toml))
 VENV_STAMP := $(VENV)/.crm-installed
 WEB_STAMP  := web/node_modules/.crm-installed
 SAO        := web/node_modules/tryton-sao
+# The portal's style sheet (Pico CSS from npm), served from the addon's folder
+PICO       := addons/crm_portal/static/vendor/pico.min.css
 
 export PATH := $(VBIN):$(PATH)
 # No interactive prompts from trytond-admin (admin password) anywhere
@@ -60,7 +62,7 @@ $(VENV_STAMP): requirements.txt $(wildcard addons/*/pyproject.toml) $(wildcard a
 	@touch $@
 
 # --- Web client (sao) ----------------------------------------------------------
-web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json $(SAO)/custom.js $(SAO)/custom.css
+web: $(WEB_STAMP) $(SAO)/node_modules $(SAO)/locale/ru.json $(SAO)/custom.js $(SAO)/custom.css $(PICO)
 
 $(WEB_STAMP): web/package.json web/package-lock.json
 	cd web && npm ci --legacy-peer-deps --omit=dev --no-audit --no-fund
@@ -83,6 +85,10 @@ $(SAO)/custom.js: web/custom.js $(WEB_STAMP)
 
 $(SAO)/custom.css: web/custom.css $(WEB_STAMP)
 	cp $< $@
+
+$(PICO): $(WEB_STAMP)
+	@mkdir -p $(@D)
+	cp web/node_modules/@picocss/pico/css/pico.min.css $@
 
 # --- Configuration -------------------------------------------------------------
 # trytond resolves relative paths against its working directory: render

@@ -1,0 +1,20 @@
+"The user agreement and consent to personal-data processing."
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+
+
+class Agreement(DeactivableMixin, ModelSQL, ModelView):
+    "Portal User Agreement"
+    __name__ = 'crm.portal.agreement'
+    _history = True
+
+    version = fields.Char("Version", required=True)
+    title = fields.Char("Title", required=True)
+    text = fields.Text("Text", required=True)
+    date = fields.Date("Effective Date", required=True)
+
+    @classmethod
+    def current(cls):
+        "The agreement a new resident accepts, or None: no checkbox then"
+        agreements = cls.search([], order=[('date', 'DESC'), ('id', 'DESC')],
+            limit=1)
+        return agreements[0] if agreements else None
