@@ -1,2 +1,2 @@
 "Fixtures shared by the tests of tests/."
-from .demo_server import crm_server  # noqa: F401
+from .demo_server import crm_mailbox, crm_server  # noqa: F401

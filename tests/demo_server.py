@@ -77,7 +77,19 @@ class Session:
 
 
 @pytest.fixture(scope='session')
-def crm_server(tmp_path_factory):
+def crm_mailbox():
+    """A real SMTP server on loopback that the shared trytond sends its
+    e-mail to; ``letters`` lists what it received"""
+    from trytond.modules.crm_dispatch.tests.tools import SMTPServer
+    server = SMTPServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope='session')
+def crm_server(tmp_path_factory, crm_mailbox):
     "A trytond with a small demo database; yields (base URL, database name)"
     tmp = tmp_path_factory.mktemp('browser')
     uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
@@ -96,7 +108,10 @@ def crm_server(tmp_path_factory):
         f'listen = 127.0.0.1:{port}\n'
         f'root = {SAO}\n'
         '[session]\n'
-        'timeout = 3600\n', encoding='utf-8')
+        'timeout = 3600\n'
+        '[email]\n'
+        f'uri = smtp://127.0.0.1:{crm_mailbox.port}\n'
+        f'from = {crm_mailbox.sender}\n', encoding='utf-8')
     (tmp / 'db').mkdir()
     passfile = tmp / 'adminpass'
     passfile.write_text(PASSWORD + '\n')

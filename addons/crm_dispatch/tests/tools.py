@@ -229,6 +229,10 @@ class SMTPServer:
         config.set('email', 'from', self.sender)
         return self
 
+    @property
+    def port(self):
+        return self._controller.port
+
     def stop(self):
         if self._controller is None:
             return
