@@ -132,3 +132,13 @@ class Party(metaclass=PoolMeta):
 
     web_users = fields.One2Many('web.user', 'party', "Portal Accounts",
         readonly=True)
+
+
+class Company(metaclass=PoolMeta):
+    __name__ = 'company.company'
+
+    @classmethod
+    def on_modification(cls, mode, companies, field_names=None):
+        super().on_modification(mode, companies, field_names=field_names)
+        if mode in {'create', 'delete'}:
+            Pool().get('web.user')._portal_cache.clear()

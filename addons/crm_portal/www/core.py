@@ -279,35 +279,46 @@ class Page:
         return self.redirect('/login', next=path)
 
     # --- who acts ---------------------------------------------------------
+    def as_staff(self):
+        """The context of an executor's handler: his own user with his
+        preferences (company, employee), as in the back office"""
+        User = self.pool.get('res.user')
+        with Transaction().set_user(self.staff_user):
+            preferences = User.get_preferences(context_only=True)
+        preferences.pop('language', None)
+        return _Acting([Transaction().set_user(self.staff_user),
+                Transaction().set_context(preferences, _check_access=True,
+                    language='ru')])
+
     def as_resident(self):
         """The context of a resident's handler: the portal's technical user,
         bound by the portal's record rules to this web user's records"""
-        return _acting(self.pool, self.web_user)
+        WebUser = self.pool.get('web.user')
+        return _Acting([Transaction().set_user(WebUser.portal_user_id()),
+                Transaction().set_context(
+                    _check_access=True,
+                    portal_web_user=(
+                        self.web_user.id if self.web_user else None),
+                    _companies=WebUser.portal_companies(),
+                    language='ru')])
 
 
-class _acting:
-    def __init__(self, pool, web_user):
-        self.pool, self.web_user = pool, web_user
-        self._stack = []
+class _Acting:
+    "Enter the given context managers in turn, leave them in reverse"
+
+    def __init__(self, managers):
+        self._managers = managers
+        self._entered = []
 
     def __enter__(self):
-        WebUser = self.pool.get('web.user')
-        transaction = Transaction()
-        context = {
-            '_check_access': True,
-            'portal_web_user': self.web_user.id if self.web_user else None,
-            '_companies': WebUser.portal_companies(),
-            'language': 'ru',
-            }
-        for manager in [transaction.set_user(WebUser.portal_user_id()),
-                transaction.set_context(**context)]:
+        for manager in self._managers:
             manager.__enter__()
-            self._stack.append(manager)
+            self._entered.append(manager)
         return self
 
     def __exit__(self, *exc):
-        while self._stack:
-            self._stack.pop().__exit__(*exc)
+        while self._entered:
+            self._entered.pop().__exit__(*exc)
 
 
 def route(path, methods=('GET',), login='resident', max_size=None):
@@ -340,8 +351,7 @@ def route(path, methods=('GET',), login='resident', max_size=None):
                 return page.apply_cookies(page.to_login())
             try:
                 if page.staff_user:
-                    with Transaction().set_user(page.staff_user), \
-                            Transaction().set_context(_check_access=True):
+                    with page.as_staff():
                         response = func(page, **values)
                 else:
                     with page.as_resident():
@@ -352,6 +362,13 @@ def route(path, methods=('GET',), login='resident', max_size=None):
                     response = page.not_found()
                 else:
                     raise
+            except UserError as exception:
+                # A refusal no handler expected: nothing of it is kept
+                page.rollback()
+                response = page.render('error.html',
+                    status=HTTPStatus.BAD_REQUEST,
+                    title="Действие не выполнено",
+                    message=page.error_text(exception))
             return page.apply_cookies(response)
         if max_size:
             endpoint.max_request_size = max_size
