@@ -100,6 +100,28 @@ def _visible(driver, css):
         if e.is_displayed()]
 
 
+def _menu_row(driver, text):
+    for row in _visible(driver, '#menu .treeview tbody tr'):
+        if row.text.strip() == text:
+            return row
+
+
+def _open_menu(driver, wait, *path, double=False):
+    """Open the menu entry at path (its folders first), as a user clicks it;
+    double: a double click (an entry that opens a calendar or a wizard)"""
+    for folder, entry in zip(path, path[1:]):
+        wait.until(lambda d: _menu_row(d, folder))
+        if not _menu_row(driver, entry):
+            _menu_row(driver, folder).find_element(
+                'css selector', '.expander').click()
+        wait.until(lambda d: _menu_row(d, entry))
+    if double:
+        from selenium.webdriver.common.action_chains import ActionChains
+        ActionChains(driver).double_click(_menu_row(driver, path[-1])).perform()
+    else:
+        _menu_row(driver, path[-1]).click()
+
+
 def _login(driver, wait, base_url, database, user, shoot=False):
     "Log into sao: database and user name, then the password is asked"
     from selenium.webdriver.common.keys import Keys

@@ -12,8 +12,8 @@ import pytest
 
 from .demo_server import Session
 from .test_browser import (  # noqa: F401 - the harness's fixtures
-    USER, _console, _login, _need_browser, _shot, _visible, _waiter,
-    browser)
+    USER, _console, _login, _menu_row, _need_browser, _open_menu, _shot,
+    _visible, _waiter, browser)
 
 pytestmark = pytest.mark.browser
 
@@ -78,23 +78,6 @@ def _on_screen(box):
         and box['bottom'] > box['top']
         and box['left'] >= 0 and box['top'] >= 0
         and box['right'] <= WIDTH and box['bottom'] <= HEIGHT)
-
-
-def _menu_row(driver, text):
-    for row in _visible(driver, '#menu .treeview tbody tr'):
-        if row.text.strip() == text:
-            return row
-
-
-def _open_menu(driver, wait, *path):
-    "Open the menu entry at path (its folders first), as a user clicks it"
-    for folder, entry in zip(path, path[1:]):
-        wait.until(lambda d: _menu_row(d, folder))
-        if not _menu_row(driver, entry):
-            _menu_row(driver, folder).find_element(
-                'css selector', '.expander').click()
-        wait.until(lambda d: _menu_row(d, entry))
-    _menu_row(driver, path[-1]).click()
 
 
 def _list_rows(driver, wait):

@@ -11,8 +11,8 @@ import pytest
 
 from .demo_server import Session
 from .test_browser import (  # noqa: F401 - fixtures browser, _need_browser
-    OUTPUT, _click_button, _console, _login, _need_browser, _shot,
-    _type_into, _visible, _waiter, _wait_form_state, browser)
+    OUTPUT, _click_button, _console, _login, _need_browser, _open_menu,
+    _shot, _type_into, _visible, _waiter, _wait_form_state, browser)
 
 pytestmark = pytest.mark.browser
 
@@ -21,24 +21,6 @@ ACTIVE = '#tabcontent .tab-pane.active'
 PHOTO = base64.b64decode(
     'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGNgYGD4z8Dw'
     'n4GBgYGBgQEAHgAD/2cN5E8AAAAASUVORK5CYII=')
-
-
-def _menu_row(driver, text):
-    for row in _visible(driver, '#menu .treeview tbody tr'):
-        if row.text.strip() == text:
-            return row
-
-
-def _open_menu(driver, wait, *path):
-    "Open the menu entry at path (its folders first), as a user clicks it"
-    for folder, entry in zip(path, path[1:]):
-        wait.until(lambda d: _menu_row(d, folder))
-        if not _menu_row(driver, entry):
-            _menu_row(driver, folder).find_element(
-                'css selector', '.expander').click()
-        wait.until(lambda d: _menu_row(d, entry))
-    from selenium.webdriver.common.action_chains import ActionChains
-    ActionChains(driver).double_click(_menu_row(driver, path[-1])).perform()
 
 
 def _my_waiting_orders(session):
@@ -97,7 +79,8 @@ def test_executor_closes_an_order_with_a_photo(crm_server, browser):
     try:
         driver.set_window_size(1366, 768)
         _login(driver, wait, base_url, database, 'executor1')
-        _open_menu(driver, wait, 'CRM обращений', 'Заявки', 'Мои заявки')
+        _open_menu(driver, wait, 'CRM обращений', 'Заявки', 'Мои заявки',
+            double=True)
         rows = f'{ACTIVE} .treeview tbody tr:not(.more-row)'
         wait.until(lambda d: [r for r in _visible(d, rows)
                 if number in r.text])
@@ -183,14 +166,15 @@ def test_dispatcher_sees_queue_calendar_and_the_appeals_orders(
     try:
         driver.set_window_size(1366, 768)
         _login(driver, wait, base_url, database, 'operator2')
-        _open_menu(driver, wait, 'CRM обращений', 'Заявки', 'Очередь заявок')
+        _open_menu(driver, wait, 'CRM обращений', 'Заявки',
+            'Очередь заявок', double=True)
         wait.until(lambda d: [t for t in _visible(d, f'{ACTIVE} .nav-tabs li')
                 if 'Нераспределённые' in t.text])
         time.sleep(1)
         _shot(driver, 'orders_dispatch_1_queue.png')
 
         _open_menu(driver, wait, 'CRM обращений', 'Заявки',
-            'Календарь заявок')
+            'Календарь заявок', double=True)
         wait.until(lambda d: _visible(d, f'{ACTIVE} .fc-view'))
         time.sleep(1)
         _shot(driver, 'orders_dispatch_2_calendar.png')
