@@ -20,6 +20,7 @@ from trytond.transaction import Transaction
 # Tryton's own rule is [password] length (0 by default); a resident's
 # password is never shorter than this
 PASSWORD_MIN_LENGTH = 8
+EMAIL = re.compile(r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
 
 
 def phone_digits(value):
@@ -87,6 +88,9 @@ class WebUser(metaclass=PoolMeta):
             errors['email'] = gettext('crm_portal.msg_email_required')
         else:
             try:
+                # Tryton checks only when email_validator is installed
+                if not EMAIL.match(email):
+                    raise EmailNotValidError(email)
                 validate_email(email)
                 email = normalize_email(email).lower()
             except EmailNotValidError:
