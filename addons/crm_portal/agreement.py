@@ -1,5 +1,6 @@
 "The user agreement and consent to personal-data processing."
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.pool import Pool
 
 
 class Agreement(DeactivableMixin, ModelSQL, ModelView):
@@ -15,6 +16,8 @@ class Agreement(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def current(cls):
         "The agreement a new resident accepts, or None: no checkbox then"
-        agreements = cls.search([], order=[('date', 'DESC'), ('id', 'DESC')],
+        # A version prepared for a later date is not shown before that date
+        today = Pool().get('ir.date').today()
+        agreements = cls.search([('date', '<=', today)], order=[('date', 'DESC'), ('id', 'DESC')],
             limit=1)
         return agreements[0] if agreements else None

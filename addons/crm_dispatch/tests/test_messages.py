@@ -16,9 +16,9 @@ MODULE_DIR = os.path.join(os.path.dirname(__file__), '..')
 PLACEHOLDER = re.compile(r'%\((\w+)\)[sd]')
 
 
-def module_messages():
+def module_messages(module_dir=MODULE_DIR):
     "Return {xml id: English text} of the ir.message records of the module"
-    tree = ET.parse(os.path.join(MODULE_DIR, 'message.xml'))
+    tree = ET.parse(os.path.join(module_dir, 'message.xml'))
     return {
         record.get('id'): record.find("field[@name='text']").text
         for record in tree.iter('record')

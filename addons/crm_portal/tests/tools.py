@@ -47,3 +47,66 @@ class PortalClient:
 
     def text(self, response):
         return response.get_data(as_text=True)
+
+
+# --- accounts (helper auth) ----------------------------------------------
+LINK = re.compile(r'https?://[^\s"<>]+')
+
+
+def _unescape(link):
+    import html
+    return html.unescape(link)
+
+
+class AuthPortalClient(PortalClient):
+    """A PortalClient coming from its own network address: the throttles
+    count per address, tests of one class must not share theirs"""
+
+    def __init__(self, remote_addr, db_name=DB_NAME):
+        super().__init__(db_name=db_name)
+        self.environ = {'REMOTE_ADDR': remote_addr}
+
+    def get(self, path, **kwargs):
+        kwargs.setdefault('environ_base', self.environ)
+        return super().get(path, **kwargs)
+
+    def post(self, path, data=None, csrf=True, **kwargs):
+        kwargs.setdefault('environ_base', self.environ)
+        return super().post(path, data, csrf=csrf, **kwargs)
+
+    def open_link(self, url):
+        "Open an absolute link of a letter on this portal"
+        parts = urllib.parse.urlsplit(url)
+        self.assert_portal(parts.path)
+        path = parts.path[len(self.base):]
+        if parts.query:
+            path += '?' + parts.query
+        return self.get(path)
+
+    def assert_portal(self, path):
+        if not path.startswith(self.base + '/'):
+            raise AssertionError(f'{path} is not a page of {self.base}')
+
+
+def auth_letter_links(server, to, timeout=10):
+    """The links of the last letter the SMTP server got for to (its
+    plain-text part, as a mail client without HTML shows it)"""
+    import time
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        letters = [x for x in server.letters if to in x['to']]
+        if letters:
+            message = letters[-1]['message']
+            # Plain text when trytond could convert the HTML, else HTML
+            text = message.get_body(('plain', 'html')).get_content()
+            return message, [_unescape(x) for x in LINK.findall(text)]
+        time.sleep(0.05)
+    raise AssertionError(f'no letter to {to}')
+
+
+def auth_count(model, domain=None):
+    "The number of records of model in the test database, outside requests"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(DB_NAME, 0, context={'active_test': False}):
+        return Pool().get(model).search_count(domain or [])

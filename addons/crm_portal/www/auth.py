@@ -1,9 +1,39 @@
-"Signing in and out, and the start page."
+"Signing in and out, signing up, e-mail validation, password reset."
+import datetime as dt
+import hmac
+from contextlib import contextmanager
+from http import HTTPStatus
+
+import trytond.config as config
+from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.crm_portal.web_user import PASSWORD_MIN_LENGTH
+from trytond.transaction import Transaction
 
 from .core import route
 
 THROTTLE_KIND = 'login'
+RESET_KIND = 'reset'
+
+
+def min_password_length():
+    return max(PASSWORD_MIN_LENGTH,
+        config.getint('password', 'length', default=0))
+
+
+@contextmanager
+def accounts_office(page):
+    """Write accounts with full rights (the portal's user may only read
+    them), with the portal's address for the links of the letters"""
+    with Transaction().set_user(0), Transaction().set_context(
+            _check_access=False, portal_url=page.absolute_url('')):
+        yield
+
+
+def message_page(page, title, message, link=None, error=False,
+        status=HTTPStatus.OK):
+    return page.render('auth/message.html', status=status, title=title,
+        message=message, link=link, error=error)
 
 
 def _next_path(page):
@@ -53,6 +83,157 @@ def login(page):
         error = gettext('crm_portal.msg_login_failed')
     return page.render('login.html', error=error, login=login,
         next=_next_path(page))
+
+
+@route('/signup', methods=('GET', 'POST'), login=None)
+def signup(page):
+    pool = page.pool
+    WebUser = pool.get('web.user')
+    Agreement = pool.get('crm.portal.agreement')
+    if page.web_user:
+        return page.redirect('/')
+    agreement = Agreement.current()
+    values = {k: page.form.get(k, '') for k in ['email', 'phone', 'name']}
+    values['agree'] = bool(page.form.get('agree'))
+    errors = {}
+    if page.request.method == 'POST':
+        password = page.form.get('password', '')
+        with accounts_office(page):
+            errors = WebUser.portal_check_values(values)
+            error = WebUser.portal_password_error(
+                password, page.form.get('password2', ''), values)
+            if error:
+                errors['password'] = error
+            if agreement and not values['agree']:
+                errors['agree'] = gettext('crm_portal.msg_agreement_required')
+            if not errors:
+                try:
+                    user = WebUser.portal_sign_up(
+                        dict(values, password=password), agreement)
+                    WebUser.validate_email([user])
+                except UserError as exception:
+                    page.rollback()
+                    errors['form'] = page.error_text(exception)
+        if not errors:
+            page.sign_in(WebUser(user.id))
+            return page.redirect('/')
+    return page.render('auth/signup.html',
+        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+        values=values, errors=errors, agreement=agreement,
+        min_length=min_password_length())
+
+
+@route('/agreement', login=None)
+def agreement(page):
+    Agreement = page.pool.get('crm.portal.agreement')
+    return page.render('auth/agreement.html', agreement=Agreement.current())
+
+
+@route('/validate', login=None)
+def validate(page):
+    WebUser = page.pool.get('web.user')
+    token = page.request.args.get('token', '')
+    users = []
+    if token:
+        with accounts_office(page):
+            users = [u for u in WebUser.validate_email_token([token])
+                if u.active]
+    if not users:
+        return message_page(page, "Подтверждение e-mail",
+            gettext('crm_portal.msg_validation_link_invalid'),
+            link=('/', "На главную"), error=True,
+            status=HTTPStatus.BAD_REQUEST)
+    user, = users
+    page.sign_in(WebUser(user.id))
+    return message_page(page, "E-mail подтверждён",
+        f"Адрес {user.email} подтверждён. Теперь на него будут приходить "
+        "уведомления о ваших заявках.", link=('/', "Перейти к заявкам"))
+
+
+@route('/reset', methods=('GET', 'POST'), login=None)
+def reset(page):
+    pool = page.pool
+    WebUser = pool.get('web.user')
+    Attempt = pool.get('crm.portal.attempt')
+    email = page.form.get('email', '').strip().lower()
+    errors = {}
+    if page.request.method == 'POST':
+        if not email:
+            errors['email'] = gettext('crm_portal.msg_email_required')
+            return page.render('auth/reset.html', status=400,
+                errors=errors, email=email)
+        keys = [email, page.request.remote_addr]
+        # Every request sends a letter: each one counts, not only failures
+        if Attempt.blocked(RESET_KIND, keys):
+            Attempt.add(RESET_KIND, keys)
+            errors['form'] = gettext('crm_portal.msg_throttled')
+            return page.render('auth/reset.html',
+                status=HTTPStatus.TOO_MANY_REQUESTS, errors=errors,
+                email=email)
+        Attempt.add(RESET_KIND, keys)
+        with accounts_office(page):
+            users = WebUser.search([('email', '=', email)])
+            # web_user keeps the first link alive for a day and sends no
+            # other; a resident who lost the letter asks again: a new link
+            # replaces the old one, the throttle above limits the letters
+            for user in users:
+                user.clear_reset_password_token()
+            WebUser.reset_password(users)
+        # The same answer whether the account exists or not
+        return page.render('auth/reset.html', sent=True, email=email)
+    return page.render('auth/reset.html', errors=errors, email=email)
+
+
+def _reset_user(page, email, token):
+    "The account whose reset link this is, if the link is still valid"
+    WebUser = page.pool.get('web.user')
+    if not email or not token:
+        return None
+    with accounts_office(page):
+        users = WebUser.search([('email', '=', email.lower())], limit=1)
+    for user in users:
+        if (user.reset_password_token
+                and hmac.compare_digest(user.reset_password_token, token)
+                and user.reset_password_token_expire
+                and user.reset_password_token_expire > dt.datetime.now()):
+            return user
+    return None
+
+
+@route('/reset/password', methods=('GET', 'POST'), login=None)
+def reset_password(page):
+    WebUser = page.pool.get('web.user')
+    source = page.form if page.request.method == 'POST' else page.request.args
+    email, token = source.get('email', ''), source.get('token', '')
+    user = _reset_user(page, email, token)
+    if not user:
+        return message_page(page, "Новый пароль",
+            gettext('crm_portal.msg_reset_link_invalid'),
+            link=('/reset', "Запросить новую ссылку"), error=True,
+            status=HTTPStatus.BAD_REQUEST)
+    errors = {}
+    if page.request.method == 'POST':
+        password = page.form.get('password', '')
+        error = WebUser.portal_password_error(
+            password, page.form.get('password2', ''), {
+                'email': user.email, 'phone': user.phone,
+                'name': user.party.name if user.party else ''})
+        if error:
+            errors['password'] = error
+        else:
+            with accounts_office(page):
+                done = WebUser.set_password_token(user.email, token, password)
+                if done:
+                    # The letter reached him: the address is his
+                    WebUser.write([user], {'email_valid': True})
+            if done:
+                page.sign_in(WebUser(user.id))
+                return page.redirect('/')
+            errors['form'] = gettext('crm_portal.msg_reset_link_invalid')
+    return page.render('auth/reset_password.html',
+        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+        errors=errors, email=user.email, token=token,
+        min_length=min_password_length())
 
 
 @route('/logout', methods=('POST',), login=None)

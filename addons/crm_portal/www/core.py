@@ -200,6 +200,9 @@ class Page:
 
     # --- sessions ---------------------------------------------------------
     def _set_cookie(self, name, value, max_age):
+        # The last word wins: signing in after signing out sends only
+        # the new session, not its deletion too
+        self._cookies = [c for c in self._cookies if c[0] != name]
         self._cookies.append((name, value, max_age))
 
     @property
@@ -275,7 +278,13 @@ class Page:
         self._set_cookie(STAFF_COOKIE, None, None)
 
     def to_login(self):
-        path = self.request.full_path[len(self.base):].rstrip('?')
+        # request.path is decoded while self.base is quoted: cut the
+        # prefix the way the server matched it
+        prefix = '/%s/portal' % self.database_name
+        path = self.request.path
+        path = path[len(prefix):] if path.startswith(prefix) else '/'
+        if self.request.query_string:
+            path += '?' + self.request.query_string.decode('latin-1')
         return self.redirect('/login', next=path)
 
     # --- who acts ---------------------------------------------------------
