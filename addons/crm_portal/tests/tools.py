@@ -110,3 +110,63 @@ def auth_count(model, domain=None):
     from trytond.transaction import Transaction
     with Transaction().start(DB_NAME, 0, context={'active_test': False}):
         return Pool().get(model).search_count(domain or [])
+def appeals_setup(residents=('anna@example.com', 'boris@example.com')):
+    """Build in process what the appeal pages need: an organisation with
+    its stages, the portal source, a reason offered on the portal with a
+    required and an optional extra field, a building, a premise and an
+    account per resident, and the residents (web user, party, account
+    linked).  Return the ids by name; the caller commits."""
+    from trytond.modules.company.tests import create_company
+    from trytond.pool import Pool
+    pool = Pool()
+    Source = pool.get('crm.appeal.source')
+    Group = pool.get('crm.appeal.reason.group')
+    Reason = pool.get('crm.appeal.reason')
+    Field = pool.get('crm.appeal.extra_field')
+    Building = pool.get('crm.building')
+    Premise = pool.get('crm.premise')
+    Account = pool.get('crm.account')
+    Party = pool.get('party.party')
+    WebUser = pool.get('web.user')
+    Link = pool.get('crm.portal.account.link')
+    company = create_company()
+    portal, = Source.create([{'name': 'Портал', 'code': 'portal'}])
+    Source.create([{'name': 'Телефон', 'code': 'phone'}])
+    repairs, service = Group.create([
+            {'name': 'Ремонт и аварии'},
+            {'name': 'Служебные', 'service': True}])
+    leak, lift, hidden = Reason.create([
+            {'group': repairs.id, 'name': 'Протечка', 'portal': True,
+                'default_hours': 24},
+            {'group': repairs.id, 'name': 'Лифт', 'portal': True,
+                'default_hours': 48},
+            {'group': repairs.id, 'name': 'Внутренняя проверка',
+                'portal': False, 'default_hours': 24}])
+    Field.create([
+            {'name': 'floor', 'string': 'Этаж', 'type_': 'integer',
+                'required': True, 'sequence': 1,
+                'reasons': [('add', [leak.id])]},
+            {'name': 'where', 'string': 'Где течёт', 'type_': 'selection',
+                'selection': 'ceiling:С потолка\npipe:Из трубы',
+                'sequence': 2, 'reasons': [('add', [leak.id])]},
+            ])
+    building, = Building.create([{'company': company.id, 'city': 'Вологда',
+                'street': 'ул. Ленина', 'house': '12'}])
+    result = {'company': company.id, 'source': portal.id,
+        'leak': leak.id, 'lift': lift.id, 'hidden': hidden.id,
+        'group': repairs.id, 'building': building.id}
+    for i, email in enumerate(residents, 1):
+        premise, = Premise.create([{'building': building.id,
+                    'number': str(i)}])
+        account, = Account.create([{'number': '10000%s' % i,
+                    'company': company.id, 'premise': premise.id}])
+        party, = Party.create([{'name': email.split('@')[0].title()}])
+        Account.write([account], {'parties': [('add', [party.id])]})
+        user, = WebUser.create([{'email': email, 'password': PASSWORD,
+                    'email_valid': True, 'party': party.id,
+                    'phone': '+7 916 000-00-0%s' % i}])
+        Link.create([{'web_user': user.id, 'account': account.id,
+                    'method': 'operator', 'active': True}])
+        result[email] = {'web_user': user.id, 'party': party.id,
+            'account': account.id, 'premise': premise.id}
+    return result

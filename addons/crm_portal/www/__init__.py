@@ -2,3 +2,5 @@
 from . import core  # noqa: F401
 from . import auth  # noqa: F401
 from . import profile  # noqa: F401
+from . import appeals  # noqa: F401
+from . import files  # noqa: F401
