@@ -13,7 +13,7 @@ from trytond.modules.crm_dispatch.tests.tools import (
     acting_as, create_staff, smtp_server)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    RouteTestCase, _DBTestCase, with_transaction)
+    DB_NAME, RouteTestCase, _DBTestCase, with_transaction)
 from trytond.transaction import Transaction
 
 from .tools import PortalClient, office_world
@@ -222,6 +222,104 @@ class PortalOfficeTestCase(_DBTestCase):
             with self.assertRaises(UserError):
                 Message.create([{'appeal': world['appeal'].id,
                             'text': '   '}])
+
+
+
+def _unread(email):
+    "The unread notifications of the web user, as the database has them"
+    with Transaction().start(DB_NAME, 0):
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Notification = pool.get('crm.portal.notification')
+        user, = WebUser.search([('email', '=', email)])
+        return Notification.search_count([
+                ('web_user', '=', user.id), ('read_date', '=', None)])
+
+
+class PortalNotificationsTestCase(RouteTestCase):
+    "The notifications page of the portal"
+    module = 'crm_portal'
+    language = 'ru'
+
+    @classmethod
+    def setUpDatabase(cls):
+        pool = Pool()
+        Notification = pool.get('crm.portal.notification')
+        # A resident per test: the pages commit what they mark
+        for tag, count in [('paged', 25), ('own', 3), ('other', 2),
+                ('csrf', 2), ('all', 4)]:
+            world = office_world(emails=[f'{tag}@example.com'],
+                name=f'Житель {tag}')
+            web_user, = world['web_users']
+            Notification.create([{
+                        'web_user': web_user.id,
+                        'appeal': world['appeal'].id, 'kind': 'reply',
+                        'title': f'Ответ {tag} {i:02d}',
+                        'text': f'Текст ответа {tag} {i:02d}',
+                        } for i in range(count)])
+        Transaction().commit()
+
+    def _client(self, tag):
+        client = PortalClient()
+        response = client.login(f'{tag}@example.com')
+        self.assertEqual(response.status_code, 303)
+        return client
+
+    def test_login_required(self):
+        response = PortalClient().get('/notifications')
+        self.assertEqual(response.status_code, 303)
+        self.assertIn('/login', response.headers['Location'])
+
+    def test_page_newest_first_marks_shown_read(self):
+        client = self._client('paged')
+        self.assertEqual(_unread('paged@example.com'), 25)
+        text = client.text(client.get('/notifications'))
+        titles = re.findall(r'Ответ paged (\d\d)', text)
+        # Newest first, twenty a page, all of them unread before the visit
+        self.assertEqual(titles[:2], ['24', '23'])
+        self.assertEqual(len(titles), 20)
+        self.assertEqual(text.count('class="notification unread"'), 20)
+        self.assertIn('/portal/appeals/', text)
+        self.assertIn('Страница 1 из 2', text)
+        # The shown ones are read; the header counts the rest
+        self.assertEqual(_unread('paged@example.com'), 5)
+        self.assertIn('aria-label="непрочитанных: 5"', text)
+        text = client.text(client.get('/notifications'))
+        self.assertEqual(text.count('class="notification unread"'), 0)
+        text = client.text(client.get('/notifications?page=2'))
+        self.assertEqual(re.findall(r'Ответ paged (\d\d)', text),
+            ['04', '03', '02', '01', '00'])
+        self.assertEqual(_unread('paged@example.com'), 0)
+        self.assertNotIn('непрочитанных', text)
+
+    def test_resident_sees_and_marks_only_his_own(self):
+        client = self._client('own')
+        other = _unread('other@example.com')
+        text = client.text(client.get('/notifications'))
+        self.assertIn('Ответ own 00', text)
+        self.assertNotIn('other', text)
+        self.assertNotIn('paged', text)
+        response = client.post('/notifications/read')
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(_unread('own@example.com'), 0)
+        self.assertEqual(_unread('other@example.com'), other)
+
+    def test_mark_all_read(self):
+        client = self._client('all')
+        client.get('/login')
+        self.assertEqual(_unread('all@example.com'), 4)
+        response = client.post('/notifications/read')
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(_unread('all@example.com'), 0)
+        text = client.text(client.client.get(response.headers['Location']))
+        self.assertIn('Все уведомления прочитаны.', text)
+
+    def test_form_without_token_writes_nothing(self):
+        client = self._client('csrf')
+        response = client.post('/notifications/read', csrf=False)
+        self.assertEqual(response.status_code, 403)
+        self.assertIn('Форма устарела', client.text(response))
+        self.assertEqual(_unread('csrf@example.com'), 2)
 
 
 del _DBTestCase
