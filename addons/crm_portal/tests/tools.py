@@ -117,6 +117,11 @@ def appeals_setup(residents=('anna@example.com', 'boris@example.com')):
     account per resident, and the residents (web user, party, account
     linked).  Return the ids by name; the caller commits."""
     from trytond.modules.company.tests import create_company
+def office_world(emails=('anna@example.com',), name='Анна Петрова'):
+    """An organisation with a phone source and a reason, a resident (party)
+    with a web user per e-mail, and an appeal of his; run in a transaction
+    as root.  Returns them by name."""
+    from trytond.modules.company.tests import create_company, set_company
     from trytond.pool import Pool
     pool = Pool()
     Source = pool.get('crm.appeal.source')
@@ -170,3 +175,25 @@ def appeals_setup(residents=('anna@example.com', 'boris@example.com')):
         result[email] = {'web_user': user.id, 'party': party.id,
             'account': account.id, 'premise': premise.id}
     return result
+    Party = pool.get('party.party')
+    WebUser = pool.get('web.user')
+    Appeal = pool.get('crm.appeal')
+    company = create_company()
+    # The catalogue of an earlier call may be committed
+    source, = Source.search([('code', '=', 'phone')]) or Source.create(
+        [{'name': 'Телефон', 'code': 'phone'}])
+    group, = Group.search([('name', '=', 'Ремонт')]) or Group.create(
+        [{'name': 'Ремонт'}])
+    reason, = Reason.search([('name', '=', 'Протечка')]) or Reason.create(
+        [{'group': group.id, 'name': 'Протечка', 'default_hours': 24}])
+    party, = Party.create([{'name': name}])
+    users = WebUser.create([{
+                'email': email, 'password': PASSWORD, 'email_valid': True,
+                'party': party.id} for email in emails])
+    with set_company(company):
+        appeal, = Appeal.create([{
+                    'source': source.id, 'reason_group': group.id,
+                    'reason': reason.id, 'applicant': party.id,
+                    'description': 'Течёт кран на кухне'}])
+    return {'company': company, 'source': source, 'reason': reason,
+        'party': party, 'web_users': users, 'appeal': appeal}

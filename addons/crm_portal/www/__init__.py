@@ -4,3 +4,4 @@ from . import auth  # noqa: F401
 from . import profile  # noqa: F401
 from . import appeals  # noqa: F401
 from . import files  # noqa: F401
+from . import notifications  # noqa: F401
