@@ -197,3 +197,44 @@ def office_world(emails=('anna@example.com',), name='Анна Петрова'):
                     'description': 'Течёт кран на кухне'}])
     return {'company': company, 'source': source, 'reason': reason,
         'party': party, 'web_users': users, 'appeal': appeal}
+def accounts_setup():
+    """In process: an organisation with a building, two flats and their
+    accounts (holders Ёлкина and Петров, codes known), and residents A and
+    B with validated e-mails; return the records by name"""
+    from trytond.modules.company.tests import create_company
+    from trytond.pool import Pool
+    pool = Pool()
+    Party = pool.get('party.party')
+    Building = pool.get('crm.building')
+    Premise = pool.get('crm.premise')
+    Account = pool.get('crm.account')
+    WebUser = pool.get('web.user')
+    company = create_company(name='УК «Домовой»')
+    building, = Building.create([{'company': company.id, 'city': 'Вологда',
+                'street': 'ул. Ленина', 'house': '12'}])
+    flat5, flat6 = Premise.create([
+            {'building': building.id, 'number': '5', 'area': '54.30'},
+            {'building': building.id, 'number': '6', 'area': '71.00'},
+            ])
+    holder5, holder6 = Party.create([
+            {'name': 'Ёлкина Анна Петровна'},
+            {'name': 'Петров Сергей Иванович'},
+            ])
+    account5, account6 = Account.create([
+            {'number': '7700012345', 'company': company.id,
+                'premise': flat5.id, 'holder': holder5.id,
+                'portal_code': '12345678'},
+            {'number': '7700012346', 'company': company.id,
+                'premise': flat6.id, 'holder': holder6.id,
+                'portal_code': '87654321'},
+            ])
+    resident_a, resident_b = WebUser.create([
+            {'email': 'a@example.com', 'password': PASSWORD,
+                'email_valid': True},
+            {'email': 'b@example.com', 'password': PASSWORD,
+                'email_valid': True},
+            ])
+    return {
+        'company': company, 'account5': account5, 'account6': account6,
+        'resident_a': resident_a, 'resident_b': resident_b,
+        }

@@ -5,3 +5,4 @@ from . import profile  # noqa: F401
 from . import appeals  # noqa: F401
 from . import files  # noqa: F401
 from . import notifications  # noqa: F401
+from . import accounts  # noqa: F401
