@@ -6,3 +6,4 @@ from . import appeals  # noqa: F401
 from . import files  # noqa: F401
 from . import notifications  # noqa: F401
 from . import accounts  # noqa: F401
+from . import executor  # noqa: F401
