@@ -132,7 +132,12 @@ run: venv web db
 	@echo "    supervisor  - supervisor of the operators"
 	@echo "    operator1   - operator"
 	@echo "    operator2   - operator"
-	@echo "    executor1   - executor (reads appeals; work orders come later)"
+	@echo "    executor1   - executor (work orders; also on the portal: «Мои заявки»)"
+	@echo
+	@echo "  Личный кабинет жителя / residents' portal:  http://127.0.0.1:8000/$(DB)/portal/"
+	@echo "    resident1@example.com  - resident: two accounts, appeals in every stage"
+	@echo "    resident2@example.com  - resident: one account"
+	@echo "    executor1              - the executor's phone pages (same password)"
 	@echo "  Stop with Ctrl+C."
 	@echo
 	exec $(VBIN)/trytond -c $(CONF) --logconf config/logging.conf -d $(DB)

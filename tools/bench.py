@@ -23,7 +23,15 @@ with tools/demo.py and measures, with the baseline in the same run:
 (e) the work-order queues at W orders (default 200 000): a team's
     unallocated queue and executor1's «Мои», by planned start, 80 rows with
     the list's fields, as the ORM call under executor1's rights (record
-    rules) versus hand-written SQL over the same partial indexes; p50/p95.
+    rules) versus hand-written SQL over the same partial indexes; p50/p95;
+(f) the residents' website (crm_portal activated at that point): 50
+    residents with linked accounts and appeals, 4 trytond processes on
+    their ports, the residents signing in, opening their appeals list and
+    an appeal's page and posting messages at once (a thread load client,
+    round-robin over the processes); p50/p95, errors, requests/s per page
+    against the hand-written SQL that reads the same rows.
+
+One section alone: BENCH_ONLY=portal make bench (or f, or a,e …).
 
 Only figures are printed; nothing is asserted. The code is the package
 tools/benchlib/.

@@ -6,6 +6,9 @@
     intake.py    (d) creating appeals through JSON-RPC with routing rules
                  and working-time deadlines versus without
     queue.py     (b) the operator queue: ORM versus hand-written SQL
+    portal.py    (f) the residents' website under load: set-up, trytond
+                 processes, the SQL baseline, the report
+    portal_load.py  (f) the load client: residents in threads
     report.py    printing: lines, tables, percentiles
     cli.py       main(): the command line and the run
 """

@@ -16,6 +16,7 @@ from .database import activate, create_database, drop_database
 from .intake import bench_intake, report_intake
 from .orders import bench_orders, report_orders
 from .orders import bulk_load as bulk_load_orders
+from .portal import bench_portal, report_portal
 from .queue import bench_queue, bulk_load, report_load, report_queue
 from .rpcbench import bench_rpc, report_rpc
 from .report import out
@@ -40,11 +41,36 @@ def main(argv=None):
     parser.add_argument('--orders', type=int, default=int(
             os.environ.get('BENCH_ORDERS', 200000)),
         help="work orders in the table for (e) (default 200000)")
+    parser.add_argument('--residents', type=int, default=int(
+            os.environ.get('BENCH_RESIDENTS', 50)),
+        help="residents browsing the portal at once in (f) (default 50)")
+    parser.add_argument('--resident-appeals', type=int, default=5,
+        help="appeals of each resident in (f) (default 5)")
+    parser.add_argument('--processes', type=int, default=int(
+            os.environ.get('BENCH_PROCESSES', 4)),
+        help="trytond processes serving the portal in (f) (default 4)")
+    parser.add_argument('--portal-seconds', type=int, default=int(
+            os.environ.get('BENCH_PORTAL_SECONDS', 60)),
+        help="how long the residents browse in (f) (default 60)")
+    parser.add_argument('--think', default=os.environ.get(
+            'BENCH_THINK', '0.5-1.5'),
+        help="pause of a resident between pages, seconds MIN-MAX "
+        "(default 0.5-1.5)")
+    parser.add_argument('--only', default=os.environ.get('BENCH_ONLY', ''),
+        help="run only these sections, e.g. 'f' or 'portal' or 'a,e' "
+        "((c) needs (b) and runs it too)")
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--keep', action='store_true',
         help="keep the database afterwards")
     options = parser.parse_args(argv)
     options.repeat = max(options.repeat, 50)
+    options.think = tuple(float(x) for x in options.think.split('-', 1))
+    aliases = {'portal': 'f', 'create': 'a', 'queue': 'b', 'rpc': 'c',
+        'intake': 'd', 'orders': 'e'}
+    only = {aliases.get(x.strip(), x.strip())
+        for x in options.only.split(',') if x.strip()} or set('abcdef')
+    if 'c' in only:
+        only.add('b')
 
     uri = os.environ.get('TRYTOND_DATABASE_URI', '')
     if not uri.startswith(('postgresql', 'postgres')):
@@ -74,27 +100,35 @@ def main(argv=None):
             f"{summary['appeals']} appeals)")
         out()
 
-        report_create(bench_create(pool, name, options.appeals,
-                options.seed, options.batch))
-        out()
-        report_intake(bench_intake(pool, uri, name, options.repeat,
-                options.seed))
-        out()
-
-        t0 = time.perf_counter()
-        load = bulk_load(pool, name, options.queue_rows, options.seed)
-        report_load(load, time.perf_counter() - t0)
-        queue = bench_queue(pool, name, options.repeat, load['line'])
-        report_queue(queue)
-        out()
-        report_rpc(bench_rpc(uri, name, options.repeat, load['line'],
-                queue['companies']))
-        out()
-        t0 = time.perf_counter()
-        orders = bulk_load_orders(pool, name, options.orders)
-        report_orders(orders, time.perf_counter() - t0,
-            bench_orders(pool, name, options.repeat, orders))
-        out()
+        if 'a' in only:
+            report_create(bench_create(pool, name, options.appeals,
+                    options.seed, options.batch))
+            out()
+        if 'd' in only:
+            report_intake(bench_intake(pool, uri, name, options.repeat,
+                    options.seed))
+            out()
+        if 'b' in only:
+            t0 = time.perf_counter()
+            load = bulk_load(pool, name, options.queue_rows, options.seed)
+            report_load(load, time.perf_counter() - t0)
+            queue = bench_queue(pool, name, options.repeat, load['line'])
+            report_queue(queue)
+            out()
+        if 'c' in only:
+            report_rpc(bench_rpc(uri, name, options.repeat, load['line'],
+                    queue['companies']))
+            out()
+        if 'e' in only:
+            t0 = time.perf_counter()
+            orders = bulk_load_orders(pool, name, options.orders)
+            report_orders(orders, time.perf_counter() - t0,
+                bench_orders(pool, name, options.repeat, orders))
+            out()
+        # Last: it activates crm_portal on the database
+        if 'f' in only:
+            report_portal(bench_portal(pool, uri, name, options))
+            out()
         out(f"Total bench time {time.perf_counter() - started:.0f} s.")
     finally:
         if not options.keep:

@@ -52,4 +52,7 @@ def main(argv=None):
         print("Логины: admin, supervisor, operator1, operator2, executor1 … "
             "executor6; "
             f"пароль {D.DEMO_PASSWORD}")
+        if summary.get('portal'):
+            print("Личный кабинет жителя: resident1@example.com, "
+                f"resident2@example.com; пароль {D.DEMO_PASSWORD}")
     return 0

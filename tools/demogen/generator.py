@@ -15,6 +15,7 @@ from .appeal_workflow import AppealWorkflow
 from .dispatch_card import DispatchCard
 from .housing import HousingStock
 from .people import People
+from .portal import Portal
 from .reference import ReferenceData
 from .routing import RoutingRules
 from .runtime import Progress, as_user, in_transaction, init_pool
@@ -55,7 +56,7 @@ def generate(database, config_file=None, sizes=None, seed=42, progress=True,
 
 
 class Generator(HousingStock, ReferenceData, People, AppealPlans,
-        AppealWorkflow, RoutingRules, DispatchCard, WorkOrders):
+        AppealWorkflow, RoutingRules, DispatchCard, WorkOrders, Portal):
 
     def __init__(self, pool, sizes, seed, progress=True, users=True,
             now=None):
@@ -110,6 +111,8 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_dispatch_card()
             self.make_routing_rules()
             self.make_work_orders()
+            # Only where crm_portal is activated
+            self.make_portal()
         finally:
             self.bar.close()
         self.summary['seconds'] = round(time.monotonic() - t0, 1)
