@@ -11,7 +11,7 @@ from trytond.tests.test_tryton import (
     DB_NAME, RouteTestCase, _DBTestCase, with_transaction)
 from trytond.transaction import Transaction
 
-from ..www.core import _acting
+from ..www.core import acting_as_resident
 from .tools import PortalClient, accounts_setup
 
 GENERIC = 'Не удалось привязать лицевой счёт'
@@ -96,7 +96,7 @@ class PortalAccountsTestCase(RouteTestCase):
             pool = Pool()
             Account = pool.get('crm.account')
             WebUser = pool.get('web.user')
-            with _acting(pool, WebUser(self.ids[resident])):
+            with acting_as_resident(pool, WebUser(self.ids[resident])):
                 return [a.number for a in Account.search([])]
 
     def error_of(self, client, response):

@@ -302,14 +302,19 @@ class Page:
     def as_resident(self):
         """The context of a resident's handler: the portal's technical user,
         bound by the portal's record rules to this web user's records"""
-        WebUser = self.pool.get('web.user')
-        return _Acting([Transaction().set_user(WebUser.portal_user_id()),
-                Transaction().set_context(
-                    _check_access=True,
-                    portal_web_user=(
-                        self.web_user.id if self.web_user else None),
-                    _companies=WebUser.portal_companies(),
-                    language='ru')])
+        return acting_as_resident(self.pool, self.web_user)
+
+
+def acting_as_resident(pool, web_user):
+    """Run as a resident's page runs: the portal's technical user, bound by
+    the portal's record rules to web_user's records"""
+    WebUser = pool.get('web.user')
+    return _Acting([Transaction().set_user(WebUser.portal_user_id()),
+            Transaction().set_context(
+                _check_access=True,
+                portal_web_user=web_user.id if web_user else None,
+                _companies=WebUser.portal_companies(),
+                language='ru')])
 
 
 class _Acting:
