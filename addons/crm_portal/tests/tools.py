@@ -49,7 +49,7 @@ class PortalClient:
         return response.get_data(as_text=True)
 
 
-# --- accounts (helper auth) ----------------------------------------------
+
 LINK = re.compile(r'https?://[^\s"<>]+')
 
 
@@ -110,6 +110,8 @@ def auth_count(model, domain=None):
     from trytond.transaction import Transaction
     with Transaction().start(DB_NAME, 0, context={'active_test': False}):
         return Pool().get(model).search_count(domain or [])
+
+
 def appeals_setup(residents=('anna@example.com', 'boris@example.com')):
     """Build in process what the appeal pages need: an organisation with
     its stages, the portal source, a reason offered on the portal with a
@@ -117,11 +119,6 @@ def appeals_setup(residents=('anna@example.com', 'boris@example.com')):
     account per resident, and the residents (web user, party, account
     linked).  Return the ids by name; the caller commits."""
     from trytond.modules.company.tests import create_company
-def office_world(emails=('anna@example.com',), name='Анна Петрова'):
-    """An organisation with a phone source and a reason, a resident (party)
-    with a web user per e-mail, and an appeal of his; run in a transaction
-    as root.  Returns them by name."""
-    from trytond.modules.company.tests import create_company, set_company
     from trytond.pool import Pool
     pool = Pool()
     Source = pool.get('crm.appeal.source')
@@ -175,6 +172,18 @@ def office_world(emails=('anna@example.com',), name='Анна Петрова'):
         result[email] = {'web_user': user.id, 'party': party.id,
             'account': account.id, 'premise': premise.id}
     return result
+
+
+def office_world(emails=('anna@example.com',), name='Анна Петрова'):
+    """An organisation with a phone source and a reason, a resident (party)
+    with a web user per e-mail, and an appeal of his; run in a transaction
+    as root.  Returns them by name."""
+    from trytond.modules.company.tests import create_company, set_company
+    from trytond.pool import Pool
+    pool = Pool()
+    Source = pool.get('crm.appeal.source')
+    Group = pool.get('crm.appeal.reason.group')
+    Reason = pool.get('crm.appeal.reason')
     Party = pool.get('party.party')
     WebUser = pool.get('web.user')
     Appeal = pool.get('crm.appeal')
@@ -197,6 +206,8 @@ def office_world(emails=('anna@example.com',), name='Анна Петрова'):
                     'description': 'Течёт кран на кухне'}])
     return {'company': company, 'source': source, 'reason': reason,
         'party': party, 'web_users': users, 'appeal': appeal}
+
+
 def accounts_setup():
     """In process: an organisation with a building, two flats and their
     accounts (holders Ёлкина and Петров, codes known), and residents A and
@@ -238,6 +249,8 @@ def accounts_setup():
         'company': company, 'account5': account5, 'account6': account6,
         'resident_a': resident_a, 'resident_b': resident_b,
         }
+
+
 def executor_world():
     """An organisation with an appeal and three work orders: one assigned
     to executor «ivanov» (team «Сантехники»), one of his team without an
