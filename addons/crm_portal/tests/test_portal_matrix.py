@@ -156,7 +156,7 @@ class PortalMatrixTestCase(RouteTestCase):
             with self.subTest(method=method, path=path):
                 response = getattr(boris, method)(path, data=data)
                 self.assertEqual(response.status_code, 404,
-                    boris.text(response)[:300])
+                    response.get_data()[:300])
                 self.assertIn('Страница не найдена', boris.text(response))
                 covered.add(re.sub(r'/\d+', '/<id>', path))
         # A's account in B's new appeal, A's account number without code
