@@ -127,7 +127,7 @@ def test_resident_way_to_quality_control(crm_server, crm_mailbox, browser):
     appeal, = supervisor.search_read('crm.appeal', [('id', '=', appeal_id)],
         ['number', 'source.code'])
     assert appeal['number'] == number
-    assert appeal['source.code'] == 'portal'
+    assert appeal['source.']['code'] == 'portal'
     supervisor.call('model.crm.appeal.message.create', [{
                 'appeal': appeal_id, 'public': True,
                 'text': 'Показания приняты, спасибо!'}], context)
