@@ -181,7 +181,7 @@ def _scenario(crm_server, browser):
 
     # sao runs a row's button once the row is the current record
     [r for r in _visible(driver, f'{ACTIVE} .treeview tbody tr')
-        if email in r.text][0].find_element('css selector', 'td.char').click()
+        if email in r.text][0].find_elements('css selector', 'td')[2].click()
     time.sleep(1)
     _click_button(driver, 'Отозвать доступ')
     _click_button(driver, 'ОК', scope='.modal-dialog .modal-footer')
