@@ -102,10 +102,13 @@ def make_residents(pool, database, n, per_resident, seed):
                     'name': f"Житель нагрузочного теста {i + 1}",
                     'crm_accounts': [('add', [accounts[i % len(accounts)].id])],
                     } for i in range(n)])
+        # One hash for all: hashing is slow on purpose, and 50 of them
+        # would only lengthen the set-up
+        password_hash = WebUser.hash_password(PASSWORD)
         users = WebUser.create([{
                     'email': f'bench{i + 1}@example.com',
                     'email_valid': True,
-                    'password': PASSWORD,
+                    'password_hash': password_hash,
                     'party': party.id,
                     'phone': '+7921%07d' % (5550000 + i),
                     } for i, party in enumerate(parties)])
@@ -222,14 +225,15 @@ def bench_portal(pool, uri, database, options):
         ports = [int(s.url.rstrip('/').rsplit(':', 1)[1]) for s in servers]
         _warm_up(ports, database, residents)
         samples, wall = run_load(ports, database, residents, PASSWORD,
-            options.portal_seconds, options.think)
+            options.portal_seconds, options.think, options.spawn_rate)
     finally:
         for server in servers:
             server.stop()
     return dict(samples=samples, wall=wall, raw=raw, activated=activated,
         made=made, residents=len(residents), processes=len(servers),
         appeals=sum(len(a) for a in residents.values()),
-        seconds=options.portal_seconds, think=options.think)
+        seconds=options.portal_seconds, think=options.think,
+        spawn_rate=options.spawn_rate)
 
 
 def report_portal(r):
@@ -237,8 +241,9 @@ def report_portal(r):
         f"({r['appeals']} appeals of theirs, set up in {r['made']:.1f} s; "
         f"crm_portal activated in {r['activated']:.1f} s), "
         f"{r['processes']} trytond processes round-robin, "
-        f"{r['seconds']} s, pause {r['think'][0]}–{r['think'][1]} s "
-        "between pages; thread load client")
+        f"{r['seconds']} s, arriving {r['spawn_rate']:g} a second, pause "
+        f"{r['think'][0]}–{r['think'][1]} s between pages; thread load "
+        "client")
     by_kind = collections.defaultdict(list)
     errors = collections.Counter()
     for kind, ms, error in r['samples']:

@@ -105,9 +105,10 @@ class Resident:
 
 
 def run_load(ports, database, residents, password, duration, think,
-        message_every=3, seed=11):
-    """Residents ({login: [appeal ids]}) browse for duration seconds with
-    think = (min, max) seconds between pages; returns the samples
+        spawn_rate=5, message_every=3, seed=11):
+    """Residents ({login: [appeal ids]}) arrive spawn_rate a second (as
+    locust's spawn rate) and browse until duration seconds after the
+    start, think = (min, max) seconds between pages; returns the samples
     [(kind, ms, error)] and the wall time"""
     samples = []
     lock = threading.Lock()
@@ -131,8 +132,8 @@ def run_load(ports, database, residents, password, duration, think,
         rng = random.Random(seed + i)
         client = Resident(Ports(), database, login, password, record)
         barrier.wait()
-        # Residents arrive over the first seconds, not in one burst
-        time.sleep(rng.uniform(0, think[1]))
+        # Residents arrive one after the other, not in one burst
+        time.sleep(i / spawn_rate)
         if not client.sign_in():
             return
         n = 0
