@@ -29,7 +29,8 @@ with tools/demo.py and measures, with the baseline in the same run:
     their ports, the residents signing in, opening their appeals list and
     an appeal's page and posting messages at once (a thread load client,
     round-robin over the processes); p50/p95, errors, requests/s per page
-    against the hand-written SQL that reads the same rows.
+    once everybody has signed in (signing in, which hashes a password on
+    purpose, apart) against the hand-written SQL that reads the same rows.
 
 One section alone: BENCH_ONLY=portal make bench (or f, or a,e …).
 

@@ -52,6 +52,9 @@ def main(argv=None):
     parser.add_argument('--portal-seconds', type=int, default=int(
             os.environ.get('BENCH_PORTAL_SECONDS', 60)),
         help="how long the residents browse in (f) (default 60)")
+    parser.add_argument('--spawn-rate', type=float, default=float(
+            os.environ.get('BENCH_SPAWN_RATE', 5)),
+        help="residents arriving a second in (f) (default 5)")
     parser.add_argument('--think', default=os.environ.get(
             'BENCH_THINK', '0.5-1.5'),
         help="pause of a resident between pages, seconds MIN-MAX "

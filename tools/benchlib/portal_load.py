@@ -105,14 +105,20 @@ class Resident:
 
 
 def run_load(ports, database, residents, password, duration, think,
-        message_every=3, seed=11):
-    """Residents ({login: [appeal ids]}) browse for duration seconds with
-    think = (min, max) seconds between pages; returns the samples
-    [(kind, ms, error)] and the wall time"""
+        spawn_rate=5, message_every=3, seed=11, ramp_limit=600):
+    """Residents ({login: [appeal ids]}) arrive spawn_rate a second (as
+    locust's spawn rate), sign in and browse with think = (min, max)
+    seconds between pages, for duration seconds after the last one has
+    signed in.  Returns the samples [(kind, ms, error, steady)] (steady:
+    sent after everybody had signed in, as locust's --reset-stats counts)
+    and the wall time of the steady part."""
     samples = []
     lock = threading.Lock()
     cycle = itertools.cycle(ports)
     cycle_lock = threading.Lock()
+    all_in = threading.Event()
+    signed = [0]
+    steady = {}
 
     class Ports:
         def __next__(self):
@@ -121,22 +127,35 @@ def run_load(ports, database, residents, password, duration, think,
 
     def record(kind, ms, error):
         with lock:
-            samples.append((kind, ms, error))
+            samples.append((kind, ms, error, all_in.is_set()))
+
+    def signed_in():
+        with lock:
+            signed[0] += 1
+            if signed[0] == len(residents):
+                steady['start'] = time.perf_counter()
+                all_in.set()
 
     start = time.perf_counter()
-    stop_at = start + duration
     barrier = threading.Barrier(len(residents))
+
+    def done():
+        if all_in.is_set():
+            return time.perf_counter() > steady['start'] + duration
+        return time.perf_counter() > start + ramp_limit
 
     def resident(i, login, appeals):
         rng = random.Random(seed + i)
         client = Resident(Ports(), database, login, password, record)
         barrier.wait()
-        # Residents arrive over the first seconds, not in one burst
-        time.sleep(rng.uniform(0, think[1]))
-        if not client.sign_in():
+        # Residents arrive one after the other, not in one burst
+        time.sleep(i / spawn_rate)
+        ok = client.sign_in()
+        signed_in()
+        if not ok:
             return
         n = 0
-        while time.perf_counter() < stop_at:
+        while not done():
             time.sleep(rng.uniform(*think))
             client.request('appeals list', 'GET', '/appeals')
             time.sleep(rng.uniform(*think))
@@ -153,5 +172,6 @@ def run_load(ports, database, residents, password, duration, think,
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(duration + 120)
-    return samples, time.perf_counter() - start
+        thread.join(ramp_limit + duration + 120)
+    end = time.perf_counter()
+    return samples, end - steady.get('start', end), end - start

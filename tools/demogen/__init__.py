@@ -8,6 +8,8 @@
     appeal_plans.py  who, what, when and the final state of each appeal
     appeal_workflow.py  the plans run through the module's workflow
     runtime.py       pool, transaction, acting as a user, mail, progress
+    portal.py        the residents' website (when crm_portal is activated):
+                     agreement, demo residents, their appeals and messages
     cli.py           main(): the command line
 """
 from . import data as D

@@ -7,8 +7,8 @@ source in the configuration.
     resident1@example.com  two accounts, five appeals (new, in work with a
                            conversation, resolved and rated, resolved
                            awaiting a rating, rejected)
-    resident2@example.com  one account, three appeals (new, in work,
-                           resolved and rated)
+    resident2@example.com  one account, four appeals (new, in work,
+                           resolved and rated, rejected)
 
 Both sign in with the demo password.  The appeals go through the module's
 own workflow (take, close, rate, reject) as the operator who would do it;
@@ -128,6 +128,11 @@ APPEALS = {
             work="Проведена влажная уборка подъезда"),
         dict(reason='no_heating', days=0, state='draft',
             text="В квартире {flat} холодные батареи в спальне."),
+        dict(reason='capital_schedule', days=30, state='rejected',
+            text="Когда будет капитальный ремонт крыши нашего дома?",
+            msgs=[('staff', "Вопрос повторный: ответ дан по заявке "
+                    "месяц назад, график капремонта — на сайте фонда.")],
+            reject="Повторное обращение"),
         ],
     }
 
