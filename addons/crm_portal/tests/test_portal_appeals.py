@@ -213,7 +213,7 @@ class PortalAppealsTestCase(RouteTestCase):
                 response = client.post('/appeals/new/%s' % self.ids['leak'],
                     self.form(field_floor='1', photos=photos))
                 text = client.text(response)
-                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response.status_code, 400, text[-3000:])
                 self.assertIn(message, text)
                 self.assertIn('id="photos-error"', text)
                 self.assertEqual(self.counts(), before)
