@@ -455,3 +455,21 @@ class PortalAppealsTestCase(RouteTestCase):
             self.assertIn(ModelData.get_id('crm_dispatch',
                     'group_crm_supervisor'), [g.id for g in menu.groups])
             self.assertEqual(menu.name, 'Контроль качества')
+
+    def test_party_made_when_missing(self):
+        "A resident without a party and account: one made, the only company"
+        with self.database() as pool:
+            pool.get('web.user').create([{'email': 'vera@example.com',
+                        'password': 'demo1234', 'email_valid': True}])
+        client = self.resident('vera@example.com')
+        text = client.text(client.get('/appeals/new/%s' % self.ids['lift']))
+        self.assertIn('нет привязанных счетов', text)
+        appeal_id = self.send(client, reason=self.ids['lift'])
+        with self.database() as pool:
+            appeal = pool.get('crm.appeal')(appeal_id)
+            user, = pool.get('web.user').search(
+                [('email', '=', 'vera@example.com')])
+            self.assertEqual(appeal.applicant, user.party)
+            self.assertEqual(user.party.name, 'vera@example.com')
+            self.assertEqual(appeal.company.id, self.ids['company'])
+            self.assertEqual(list(appeal.accounts), [])
