@@ -106,7 +106,8 @@ def _shots(driver, name):
             base64.b64decode(shot['data']))
         # Nothing wider than the phone's screen
         assert driver.execute_script(
-            'return document.documentElement.scrollWidth') <= width + 1, (
+            'var e = document.documentElement;'
+            'return e.scrollWidth <= e.clientWidth + 1'), (
             f'{name} scrolls sideways at {width} px')
         violations = _axe(driver)
         assert not violations, json.dumps(violations, ensure_ascii=False,
