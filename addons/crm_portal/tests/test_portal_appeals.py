@@ -297,6 +297,12 @@ class PortalAppealsTestCase(RouteTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn('Напишите сообщение.', client.text(response))
         self.assertEqual(self.counts(), before)
+        response = client.post('/appeals/%s/message' % second,
+            {'text': 'а' * 4001})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('Сообщение длиннее 4000 символов.',
+            client.text(response))
+        self.assertEqual(self.counts(), before)
 
     # --- another resident --------------------------------------------------
 
