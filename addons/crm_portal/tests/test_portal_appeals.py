@@ -213,7 +213,7 @@ class PortalAppealsTestCase(RouteTestCase):
                 response = client.post('/appeals/new/%s' % self.ids['leak'],
                     self.form(field_floor='1', photos=photos))
                 text = client.text(response)
-                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response.status_code, 400, text[-3000:])
                 self.assertIn(message, text)
                 self.assertIn('id="photos-error"', text)
                 self.assertEqual(self.counts(), before)
@@ -296,6 +296,12 @@ class PortalAppealsTestCase(RouteTestCase):
         response = client.post('/appeals/%s/message' % second, {'text': ' '})
         self.assertEqual(response.status_code, 400)
         self.assertIn('Напишите сообщение.', client.text(response))
+        self.assertEqual(self.counts(), before)
+        response = client.post('/appeals/%s/message' % second,
+            {'text': 'а' * 4001})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('Сообщение длиннее 4000 символов.',
+            client.text(response))
         self.assertEqual(self.counts(), before)
 
     # --- another resident --------------------------------------------------
@@ -455,3 +461,21 @@ class PortalAppealsTestCase(RouteTestCase):
             self.assertIn(ModelData.get_id('crm_dispatch',
                     'group_crm_supervisor'), [g.id for g in menu.groups])
             self.assertEqual(menu.name, 'Контроль качества')
+
+    def test_party_made_when_missing(self):
+        "A resident without a party and account: one made, the only company"
+        with self.database() as pool:
+            pool.get('web.user').create([{'email': 'vera@example.com',
+                        'password': 'demo1234', 'email_valid': True}])
+        client = self.resident('vera@example.com')
+        text = client.text(client.get('/appeals/new/%s' % self.ids['lift']))
+        self.assertIn('нет привязанных счетов', text)
+        appeal_id = self.send(client, reason=self.ids['lift'])
+        with self.database() as pool:
+            appeal = pool.get('crm.appeal')(appeal_id)
+            user, = pool.get('web.user').search(
+                [('email', '=', 'vera@example.com')])
+            self.assertEqual(appeal.applicant, user.party)
+            self.assertEqual(user.party.name, 'vera@example.com')
+            self.assertEqual(appeal.company.id, self.ids['company'])
+            self.assertEqual(list(appeal.accounts), [])

@@ -347,7 +347,7 @@ def post_message(page, id):
         errors['text'] = gettext('crm_portal.msg_appeal_message_required')
     elif len(text) > MAX_TEXT:
         errors['text'] = gettext(
-            'crm_portal.msg_appeal_description_long', limit=MAX_TEXT)
+            'crm_portal.msg_appeal_message_long', limit=MAX_TEXT)
     try:
         photos = read_photos(page.request)
     except UploadError as error:
