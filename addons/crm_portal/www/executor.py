@@ -20,7 +20,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 
-from .core import route
+from .core import format_datetime, route
 from .uploads import MAX_FILES, MAX_SIZE, UploadError, read_photos
 
 # Emergency first; within a priority by the planned start
@@ -110,6 +110,7 @@ def render_order(page, order, status=HTTPStatus.OK, error=None,
     pool = page.pool
     WorkOrder = pool.get('crm.work_order')
     Decision = pool.get('crm.work_order.decision')
+    Comment = pool.get('crm.appeal.comment')
     appeal = order.appeal
     files = _files(page, order)
     return page.render('orders/detail.html', status=status,
@@ -120,10 +121,33 @@ def render_order(page, order, status=HTTPStatus.OK, error=None,
         decisions=Decision.search([]),
         states=_selection(WorkOrder, 'state'),
         priorities=_selection(WorkOrder, 'priority'),
-        tel=_tel(appeal.contact_phone if appeal else None),
+        roles=_selection(Comment, 'author_role'),
+        phone=_phone(appeal), tel=_tel(_phone(appeal)),
+        planned_end=_planned_end(order),
         error=error, field=field, form=form or {},
         max_files=MAX_FILES, max_size=MAX_SIZE // (1024 * 1024),
         notice=_notice(page))
+
+
+def _phone(appeal):
+    "The phone to call: the appeal's contact, else the applicant's"
+    if not appeal:
+        return None
+    applicant = appeal.applicant
+    return (appeal.contact_phone
+        or (applicant.phone or applicant.mobile if applicant else None))
+
+
+def _planned_end(order):
+    "The end of the plan: its time alone when on the day of the start"
+    end, start = order.planned_end, order.planned_start
+    if not end:
+        return ''
+    # Compared on the organisation's clock, as shown
+    if start and (format_datetime(start, with_time=False)
+            == format_datetime(end, with_time=False)):
+        return format_datetime(end)[-5:]
+    return format_datetime(end)
 
 
 def _tel(phone):
