@@ -113,6 +113,10 @@ def render_order(page, order, status=HTTPStatus.OK, error=None,
     Comment = pool.get('crm.appeal.comment')
     appeal = order.appeal
     files = _files(page, order)
+    if field in {'reason', 'decision', 'photos'} and (
+            order.state != 'in_progress'):
+        # Its form is gone (the order moved on): the refusal on top
+        field = None
     return page.render('orders/detail.html', status=status,
         title=f"Заявка № {order.number}", order=order, appeal=appeal,
         comments=list(appeal.comments) if appeal else [],
@@ -220,7 +224,11 @@ def resume(page, order_id):
 def _through_dialog(button, backend, order, *args, **kwargs):
     """As the back office: the button opens the dialog (its access and
     state checks under the user's rights), the dialog's end runs the
-    back-end as a wizard does, without access checks"""
+    back-end as a wizard does, without access checks.  Both dialogs are
+    of orders in progress: an order that moved on since the page was
+    shown is refused first by the model's own words for where it is now
+    (the button's refusal names the method)"""
+    order.lock_states([order], ['in_progress'])
     button([order])
     with without_check_access():
         backend([order], *args, **kwargs)
