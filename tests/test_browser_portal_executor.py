@@ -90,8 +90,8 @@ def test_executor_takes_and_closes_an_order_on_a_phone(
     # One of his team's orders nobody has taken (the back office's own
     # test takes the ones assigned to him)
     waiting = session.search_read('crm.work_order', [
-            ('employee', '=', None), ('state', 'in', ['created', 'redirected'])],
-        ['number'])
+            ('employee', '=', None),
+            ('state', 'in', ['created', 'redirected'])], ['number'])
     assert waiting, 'executor1 has no unallocated order of his team'
     order = waiting[0]
     measures = 'Перекрыт стояк, заменена прокладка'
