@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.exceptions import UserError
+from trytond.modules.crm_dispatch.work_order import OPEN, WAITING
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 
@@ -50,7 +51,6 @@ def my_orders_domain():
     shows them to him)"""
     pool = Pool()
     User = pool.get('res.user')
-    from trytond.modules.crm_dispatch.work_order import OPEN, WAITING
     teams = User.crm_executor_context()['crm_teams']
     return [
         ('state', 'in', OPEN),
