@@ -58,8 +58,10 @@ class PortalExecutorTestCase(RouteTestCase):
             WorkOrder = pool.get('crm.work_order')
             Comment = pool.get('crm.appeal.comment')
             Attachment = pool.get('ir.attachment')
+            Log = pool.get('ir.model.log')
             self.assertEqual((Comment.search([], count=True),
-                    Attachment.search([], count=True)), before)
+                    Attachment.search([], count=True),
+                    Log.search([], count=True)), before)
             for name, state in states.items():
                 self.assertEqual(WorkOrder(self.ids[name]).state, state)
 
@@ -67,7 +69,9 @@ class PortalExecutorTestCase(RouteTestCase):
         with Transaction().start(self.db_name, 0):
             pool = Pool()
             return (pool.get('crm.appeal.comment').search([], count=True),
-                pool.get('ir.attachment').search([], count=True))
+                pool.get('ir.attachment').search([], count=True),
+                # The buttons log their clicks: none for a refused step
+                pool.get('ir.model.log').search([], count=True))
 
     def reset(self, name, **values):
         "Put an order back as the test needs it (as the system)"
@@ -112,6 +116,13 @@ class PortalExecutorTestCase(RouteTestCase):
         client = self.client_of('ivanov')
         order_url = '/orders/%d' % self.ids['own']
         client.get(order_url)
+        # Postponed before it is taken (a page left open): refused
+        before = self.snapshot()
+        response = client.post(order_url + '/postpone', {'reason': 'Рано'})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn('id="step-error"', client.text(response))
+        self.assertIn('«Создана»', client.text(response))
+        self.assert_unchanged(before, {'own': 'created'})
         response = client.post(order_url + '/take')
         self.assertEqual(response.status_code, 303, client.text(response))
         with Transaction().start(self.db_name, 0):

@@ -17,10 +17,11 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from trytond.exceptions import UserError
+from trytond.modules.crm_dispatch.work_order import OPEN, WAITING
 from trytond.pool import Pool
 from trytond.transaction import without_check_access
 
-from .core import route
+from .core import format_datetime, route
 from .uploads import MAX_FILES, MAX_SIZE, UploadError, read_photos
 
 # Emergency first; within a priority by the planned start
@@ -50,7 +51,6 @@ def my_orders_domain():
     shows them to him)"""
     pool = Pool()
     User = pool.get('res.user')
-    from trytond.modules.crm_dispatch.work_order import OPEN, WAITING
     teams = User.crm_executor_context()['crm_teams']
     return [
         ('state', 'in', OPEN),
@@ -110,8 +110,13 @@ def render_order(page, order, status=HTTPStatus.OK, error=None,
     pool = page.pool
     WorkOrder = pool.get('crm.work_order')
     Decision = pool.get('crm.work_order.decision')
+    Comment = pool.get('crm.appeal.comment')
     appeal = order.appeal
     files = _files(page, order)
+    if field in {'reason', 'decision', 'photos'} and (
+            order.state != 'in_progress'):
+        # Its form is gone (the order moved on): the refusal on top
+        field = None
     return page.render('orders/detail.html', status=status,
         title=f"Заявка № {order.number}", order=order, appeal=appeal,
         comments=list(appeal.comments) if appeal else [],
@@ -120,10 +125,33 @@ def render_order(page, order, status=HTTPStatus.OK, error=None,
         decisions=Decision.search([]),
         states=_selection(WorkOrder, 'state'),
         priorities=_selection(WorkOrder, 'priority'),
-        tel=_tel(appeal.contact_phone if appeal else None),
+        roles=_selection(Comment, 'author_role'),
+        phone=_phone(appeal), tel=_tel(_phone(appeal)),
+        planned_end=_planned_end(order),
         error=error, field=field, form=form or {},
         max_files=MAX_FILES, max_size=MAX_SIZE // (1024 * 1024),
         notice=_notice(page))
+
+
+def _phone(appeal):
+    "The phone to call: the appeal's contact, else the applicant's"
+    if not appeal:
+        return None
+    applicant = appeal.applicant
+    return (appeal.contact_phone
+        or (applicant.phone or applicant.mobile if applicant else None))
+
+
+def _planned_end(order):
+    "The end of the plan: its time alone when on the day of the start"
+    end, start = order.planned_end, order.planned_start
+    if not end:
+        return ''
+    # Compared on the organisation's clock, as shown
+    if start and (format_datetime(start, with_time=False)
+            == format_datetime(end, with_time=False)):
+        return format_datetime(end)[-5:]
+    return format_datetime(end)
 
 
 def _tel(phone):
@@ -196,7 +224,11 @@ def resume(page, order_id):
 def _through_dialog(button, backend, order, *args, **kwargs):
     """As the back office: the button opens the dialog (its access and
     state checks under the user's rights), the dialog's end runs the
-    back-end as a wizard does, without access checks"""
+    back-end as a wizard does, without access checks.  Both dialogs are
+    of orders in progress: an order that moved on since the page was
+    shown is refused first by the model's own words for where it is now
+    (the button's refusal names the method)"""
+    order.lock_states([order], ['in_progress'])
     button([order])
     with without_check_access():
         backend([order], *args, **kwargs)
@@ -248,13 +280,12 @@ def comment(page, order_id):
     def post(order):
         if not order.appeal:
             raise NotFound()
-        # As the card's «Комментарий» dialog: the appeal was found through
-        # the executor's rules, the comment is written as a wizard writes
-        with without_check_access():
-            Comment.create([{
-                        'appeal': order.appeal.id,
-                        'text': page.form.get('text', ''),
-                        }])
+        # What the card's «Комментарий» dialog creates, under the
+        # executor's own rights (an executor may comment on his appeals)
+        Comment.create([{
+                    'appeal': order.appeal.id,
+                    'text': page.form.get('text', ''),
+                    }])
     refused = _step(page, order_id, post, field='text')
     return refused or page.redirect(
         f'/orders/{order_id}', notice='commented')
