@@ -47,11 +47,17 @@ def _page(driver, wait, url, name):
     for size, (width, height) in SIZES.items():
         driver.set_window_size(width, height)
         time.sleep(0.3)
+        # The whole page on the picture, not only what the window shows
+        full = driver.execute_script(
+            'return document.documentElement.scrollHeight')
+        driver.set_window_size(width, max(height, full + 140))
+        time.sleep(0.3)
         # No sideways scrolling on a phone
         assert driver.execute_script(
             'return document.documentElement.scrollWidth') <= width + 1, (
             f'{name} is wider than {width} px')
         _shot(driver, f'portal-auth-{name}-{size}.png')
+    driver.set_window_size(width, height)
     assert _axe(driver) == [], name
     assert _console_errors(driver) == [], name
 
