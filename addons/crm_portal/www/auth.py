@@ -117,6 +117,8 @@ def signup(page):
         if not errors:
             page.sign_in(WebUser(user.id))
             return page.redirect('/')
+        # The form shows again what was typed, not its normal form
+        values.update((k, page.form.get(k, '')) for k in ['email', 'phone'])
     return page.render('auth/signup.html',
         status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
         values=values, errors=errors, agreement=agreement,

@@ -1,8 +1,11 @@
 "The resident's profile: name, phone, e-mail, notifications, password."
 from http import HTTPStatus
 
+from phonenumbers import NumberParseException
+
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.crm_dispatch.party import format_phone
 
 from .auth import accounts_office, min_password_length
 from .core import route
@@ -10,10 +13,19 @@ from .core import route
 RESEND_KIND = 'validate'
 
 
+def _shown_phone(phone):
+    "+7 916 123-45-67 rather than the stored +79161234567"
+    try:
+        return format_phone(phone) if phone else ''
+    except NumberParseException:
+        # Typed in the back office, not a valid number: as it is
+        return phone
+
+
 def _values(web_user):
     return {
         'name': web_user.party.name if web_user.party else '',
-        'phone': web_user.phone or '',
+        'phone': _shown_phone(web_user.phone),
         'email': web_user.email or '',
         'notify_email': web_user.notify_email,
         }
