@@ -94,7 +94,8 @@ def test_operator_replies_resident_is_notified(crm_server, browser):
 
         # The resident in the portal
         portal = f'{base_url}{database}/portal'
-        driver.get(f'{portal}/login')
+        # Straight to the notifications (the appeals pages are another part's)
+        driver.get(f'{portal}/login?next=/notifications')
         wait.until(lambda d: _visible(d, '#login'))
         # sao's requests cut short by leaving it are not the portal's
         _errors(driver)
