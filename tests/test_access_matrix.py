@@ -42,6 +42,8 @@ BY_COMPANY = {
     'crm.executor.team': ('company', {'name': 'Чужая бригада'}),
     'party.contact_mechanism': ('party.crm_companies', {
             'comment': 'Чужая правка'}),
+    # crm_portal: the conversation with the resident
+    'crm.appeal.message': ('appeal.company', {'text': 'Чужая правка'}),
     }
 # The same catalogue for every organisation (no company on them)
 SHARED = {
@@ -74,6 +76,7 @@ ON_APPEAL = {
     'crm.appeal.event': 'appeal',
     'crm.appeal.comment': 'appeal',
     'crm.work_order': 'appeal',
+    'crm.appeal.message': 'appeal',
     }
 # Forms of wizards that are neither their first nor their result form
 WIZARD_FORMS = {'crm.appeal.comment.add.file'}
@@ -110,6 +113,10 @@ def world(crm_server):
             {'resource': f'crm.appeal,{a}', 'name': 'акт.txt',
                 'type': 'data', 'data': None}
             for a in appeals[::10]])
+    # A reply and an internal note of the conversation with the resident
+    admin.model('crm.appeal.message', 'create', [
+            {'appeal': a, 'text': 'Ответ жителю', 'public': public}
+            for a in appeals[::10] for public in [True, False]])
     # A close notification archived on appeals of each organisation and
     # line (the demo's own letters may all fall on one side)
     for company in companies:
@@ -245,6 +252,8 @@ def test_role_cannot_create_in_what_it_may_not_see(world, login):
                     'date': None}),
             ('crm.appeal.comment', {'appeal': appeal,
                     'text': 'Чужой комментарий'}),
+            ('crm.appeal.message', {'appeal': appeal,
+                    'text': 'Чужое сообщение', 'public': True}),
             ]
     if others:
         sources = admin.model('crm.appeal.source', 'search', [],
