@@ -96,6 +96,13 @@ class PortalAppealsTestCase(RouteTestCase):
 
     # --- topics and the form ---------------------------------------------
 
+    def test_single_account_chosen(self):
+        "A resident with one linked account finds it chosen in the form"
+        client = self.resident()
+        text = client.text(client.get('/appeals/new/%s' % self.ids['leak']))
+        self.assertRegex(text, r'<option value="%s" selected>'
+            % self.ids[A]['account'])
+
     def test_topics_grouped(self):
         "The portal's reasons under their group, the others not offered"
         client = self.resident()

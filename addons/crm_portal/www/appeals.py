@@ -106,7 +106,9 @@ def new_appeal(page, reason):
     with without_check_access():
         extra_fields = appeal_form.fields_of_reason(page.pool, reason)
     accounts = own_accounts(page)
-    values = {'description': '', 'account': ''}
+    # A resident with one linked account means that one
+    values = {'description': '',
+        'account': str(accounts[0].id) if len(accounts) == 1 else ''}
     raw, errors = {}, {}
     if page.request.method == 'POST':
         form = page.form
