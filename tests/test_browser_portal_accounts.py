@@ -10,14 +10,14 @@ import time
 
 import pytest
 
-from .demo_server import PASSWORD, ROOT, Session
+from .demo_server import PASSWORD, Session
 from .test_browser import (  # noqa: F401 - fixtures browser, _need_browser
     OUTPUT, _click_button, _login, _need_browser, _shot, _visible, _waiter,
     browser)
+from .portal_browser import axe_violations as _axe, console_errors as _severe
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / 'web' / 'node_modules' / 'axe-core' / 'axe.min.js'
 ACTIVE = '#tabcontent .tab-pane.active'
 
 
@@ -25,25 +25,6 @@ def _size(driver, width, height):
     driver.execute_cdp_cmd('Emulation.setDeviceMetricsOverride', {
             'width': width, 'height': height, 'deviceScaleFactor': 1,
             'mobile': width < 600})
-
-
-def _axe(driver):
-    "The serious and critical violations axe-core finds on the page"
-    driver.execute_script(AXE.read_text(encoding='utf-8'))
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document).then(r => done(r.violations.map(
-            v => [v.impact, v.id, v.nodes.map(n => n.target.join(' '))])));
-        """)
-    return [v for v in result if v[0] in ('serious', 'critical')]
-
-
-def _severe(driver):
-    """Errors in the console, but the 400 the wrong code is answered with
-    on purpose (the form shown again with its error)"""
-    return [e for e in driver.get_log('browser') if e['level'] == 'SEVERE'
-        and not ('/accounts/link' in e['message']
-            and 'status of 400' in e['message'])]
 
 
 def _portal_shots(driver, name):

@@ -11,13 +11,13 @@ import pytest
 
 from .demo_server import PASSWORD, ROOT, VENV_BIN
 from .test_browser import OUTPUT, _need_browser, _waiter, browser
+from .portal_browser import axe_violations as _axe, console_errors as _errors
 
 __all__ = ['browser', '_need_browser']
 
 pytestmark = pytest.mark.browser
 
 EMAIL = 'appeals.browser@example.com'
-AXE = ROOT / 'web' / 'node_modules' / 'axe-core' / 'axe.min.js'
 WIDTHS = [(360, 740), (1280, 900)]
 
 # Run in the server's database by a separate process: the demo has no
@@ -75,20 +75,6 @@ def _prepare(database, basetemp):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _axe(driver):
-    "The serious and critical violations axe-core finds on the page"
-    driver.set_script_timeout(60)
-    driver.execute_script(AXE.read_text(encoding='utf-8'))
-    violations = driver.execute_async_script(
-        'var done = arguments[arguments.length - 1];'
-        'axe.run(document).then(function (r) { done(r.violations.map('
-        'function (v) { return {id: v.id, impact: v.impact, help: v.help,'
-        ' nodes: v.nodes.map(function (n) { return n.html; })}; })); })'
-        '.catch(function (e) { done([{id: "axe", impact: "critical",'
-        ' help: String(e), nodes: []}]); });')
-    return [v for v in violations if v['impact'] in ('serious', 'critical')]
-
-
 def _shots(driver, name):
     "The page at 360 px and 1280 px, the whole of it, and its a11y check"
     for width, height in WIDTHS:
@@ -112,13 +98,6 @@ def _shots(driver, name):
         violations = _axe(driver)
         assert not violations, json.dumps(violations, ensure_ascii=False,
             indent=1)
-
-
-def _errors(driver):
-    "Console errors, but the 400 the form with an error answers on purpose"
-    return [e for e in driver.get_log('browser') if e['level'] == 'SEVERE'
-        and not (e.get('source') == 'network' and '/appeals/new/' in
-            e['message'] and '400' in e['message'])]
 
 
 def test_resident_sends_an_appeal(crm_server, browser, tmp_path,

@@ -9,32 +9,14 @@ import time
 
 import pytest
 
-from .demo_server import ROOT, Session
+from .demo_server import Session
 from .test_browser import OUTPUT, _shot, _waiter, browser  # noqa: F401
+from .portal_browser import axe_violations as _axe, console_errors as _console_errors
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / 'web' / 'node_modules' / 'axe-core' / 'axe.min.js'
 SIZES = {'360': (360, 800), '1280': (1280, 900)}
 PASSWORD = 'Lesnaya-Ulitsa-15'
-
-
-def _axe(driver):
-    "Serious and critical violations of axe-core on the current page"
-    driver.execute_script(AXE.read_text(encoding='utf-8'))
-    result = driver.execute_async_script(
-        'const done = arguments[arguments.length - 1];'
-        'axe.run(document, {resultTypes: ["violations"]})'
-        '.then(r => done(r.violations)).catch(e => done(String(e)));')
-    assert isinstance(result, list), result
-    return [f"{v['id']} ({v['impact']}): "
-        + '; '.join(n['target'][0] for n in v['nodes'][:3])
-        for v in result if v['impact'] in ('serious', 'critical')]
-
-
-def _console_errors(driver):
-    return [e['message'] for e in driver.get_log('browser')
-        if e['level'] == 'SEVERE']
 
 
 def _page(driver, wait, url, name):

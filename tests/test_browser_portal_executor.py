@@ -5,18 +5,17 @@ a photo sent to the camera's file input; the pages at 360 and 1280 px go
 to test-output/browser/portal-orders-*.png, axe-core finds no serious
 violation and the console no error (harness: tests/test_browser.py)."""
 import io
-import json
 import time
 
 import pytest
 
-from .demo_server import PASSWORD, ROOT, Session
+from .demo_server import PASSWORD, Session
 from .test_browser import (  # noqa: F401 - fixtures browser, _need_browser
     OUTPUT, _console, _need_browser, _shot, _visible, _waiter, browser)
+from .portal_browser import axe_violations as _axe, console_errors as _errors
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / 'web' / 'node_modules' / 'axe-core' / 'axe.min.js'
 
 
 def _photo(path):
@@ -27,26 +26,6 @@ def _photo(path):
     image.save(output, format='JPEG', quality=80)
     path.write_bytes(output.getvalue())
     return path
-
-
-def _axe(driver):
-    "Serious and critical violations axe-core finds on the page"
-    driver.execute_script(AXE.read_text(encoding='utf-8'))
-    driver.set_script_timeout(60)
-    result = driver.execute_async_script(
-        'const done = arguments[arguments.length - 1];'
-        'axe.run(document, {resultTypes: ["violations"]})'
-        '.then(r => done(JSON.stringify(r.violations)))'
-        '.catch(e => done(JSON.stringify([{id: "axe-error",'
-        ' impact: "critical", help: String(e), nodes: []}])));')
-    return [(v['id'], v['impact'], v['help'],
-            [n.get('target') for n in v['nodes']][:3])
-        for v in json.loads(result)
-        if v.get('impact') in ('serious', 'critical')]
-
-
-def _errors(driver):
-    return [e for e in driver.get_log('browser') if e.get('level') == 'SEVERE']
 
 
 def _fits(driver):

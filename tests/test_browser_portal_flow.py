@@ -45,7 +45,6 @@ def _submit(driver, form_css='main form'):
 
 def test_resident_way_to_quality_control(crm_server, crm_mailbox, browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
 
     base_url, database = crm_server
     portal = f'{base_url}{database}/portal'

@@ -5,22 +5,21 @@ a public reply in the «Переписка с жителем» tab; the resident
 the portal and finds the notification of it on the notifications page at
 360 px and 1280 px (axe-core: no serious or critical violation; no console
 errors)."""
-import json
 import time
 
 import pytest
 
-from .demo_server import PASSWORD, ROOT, Session
+from .demo_server import PASSWORD, Session
 from .test_browser import (  # noqa: F401 - the harness's fixtures
     OUTPUT, USER, _click_button, _console, _login, _shot, _visible, _waiter,
     browser)
+from .portal_browser import axe_violations as _axe
 from .test_browser_card import _viewport
 from .test_browser_dispatch_card import _english, _open, _rows, _tab
 
 pytestmark = pytest.mark.browser
 
 PANE = '#tabcontent .tab-pane.active'
-AXE = ROOT / 'web' / 'node_modules' / 'axe-core' / 'axe.min.js'
 REPLY = 'Слесарь придёт завтра с 9 до 12, подготовьте доступ к стояку.'
 RESIDENT = 'resident.office@example.com'
 
@@ -42,17 +41,6 @@ def _resident_appeal(base_url, database):
                 'email_valid': True, 'party': appeal['applicant'],
                 }], context)
     return appeal
-
-
-def _axe(driver):
-    "The serious and critical violations axe-core finds on the page"
-    driver.execute_script(AXE.read_text(encoding='utf-8'))
-    result = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        axe.run(document).then(r => done(JSON.stringify(r.violations)));""")
-    return [(v['id'], v['impact'], [n['target'] for n in v['nodes']])
-        for v in json.loads(result)
-        if v['impact'] in {'serious', 'critical'}]
 
 
 def _errors(driver, only=''):

@@ -42,23 +42,11 @@ ROLE_GROUPS = {
 ATTACH_ON_READ = {'crm.appeal', 'crm.appeal.comment'}
 
 
-class Comment(ModelSQL, ModelView):
-    "Appeal comment (Комментарий к обращению)"
-    __name__ = 'crm.appeal.comment'
-    __string__ = "Appeal comment"
-    # Not readonly: clients do not send readonly fields on creation
-    appeal = fields.Many2One('crm.appeal', "Appeal", required=True,
-        ondelete='CASCADE', states={'readonly': Eval('id', -1) >= 0})
-    date = fields.DateTime("Date", required=True, readonly=True)
-    author = fields.Many2One('res.user', "Author", readonly=True)
-    author_role = fields.Selection([(None, "")] + ROLES, "Role",
-        readonly=True)
-    text = fields.Text("Text", required=True)
-    attachments = fields.One2Many('ir.attachment', 'resource', "Files")
-    day = fields.Function(fields.Char("Day",
-            help="The date, on the first comment of each day."),
-        'get_day')
-    file_names = fields.Function(fields.Char("Files"), 'get_file_names')
+class AppealNote:
+    """What the notes written on an appeal share (comments here, the
+    resident's conversation in crm_portal): they follow the appeal's
+    scope, come in the order written, and know who wrote them when"""
+    __slots__ = ()
 
     @classmethod
     def __setup__(cls):
@@ -76,6 +64,26 @@ class Comment(ModelSQL, ModelView):
     @classmethod
     def default_author(cls):
         return Transaction().user or None
+
+
+class Comment(AppealNote, ModelSQL, ModelView):
+    "Appeal comment (Комментарий к обращению)"
+    __name__ = 'crm.appeal.comment'
+    __string__ = "Appeal comment"
+    # Not readonly: clients do not send readonly fields on creation
+    appeal = fields.Many2One('crm.appeal', "Appeal", required=True,
+        ondelete='CASCADE', states={'readonly': Eval('id', -1) >= 0})
+    date = fields.DateTime("Date", required=True, readonly=True)
+    author = fields.Many2One('res.user', "Author", readonly=True)
+    author_role = fields.Selection([(None, "")] + ROLES, "Role",
+        readonly=True)
+    text = fields.Text("Text", required=True)
+    attachments = fields.One2Many('ir.attachment', 'resource', "Files")
+    day = fields.Function(fields.Char("Day",
+            help="The date, on the first comment of each day."),
+        'get_day')
+    file_names = fields.Function(fields.Char("Files"), 'get_file_names')
+
 
     @classmethod
     def default_author_role(cls):

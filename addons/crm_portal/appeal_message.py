@@ -9,13 +9,14 @@ resident has read must stay what was sent."""
 import datetime as dt
 
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from trytond.modules.crm_dispatch.appeal_comment import AppealNote
 from trytond.modules.crm_dispatch.appeal_wizard import AppealWizardMixin
 from trytond.modules.crm_dispatch.exceptions import AppealError
 
@@ -25,7 +26,7 @@ AUTHORS = [
     ]
 
 
-class AppealMessage(ModelSQL, ModelView):
+class AppealMessage(AppealNote, ModelSQL, ModelView):
     "Appeal Message"
     __name__ = 'crm.appeal.message'
 
@@ -44,23 +45,6 @@ class AppealMessage(ModelSQL, ModelView):
         states={'readonly': Eval('id', -1) >= 0})
     attachments = fields.One2Many('ir.attachment', 'resource', "Files")
     author_name = fields.Function(fields.Char("From"), 'get_author_name')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('appeal')
-        t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (t.appeal, Index.Range()), (t.date, Index.Range())))
-        cls._order = [('date', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def default_date(cls):
-        return dt.datetime.now()
-
-    @classmethod
-    def default_author(cls):
-        return Transaction().user or None
 
     @classmethod
     def default_author_kind(cls):
