@@ -37,6 +37,31 @@ def _validation_link(mailbox, email, timeout=30):
         f'{[l["to"] for l in mailbox.letters]}')
 
 
+def _topic_with_required_field(admin):
+    """A topic the administrator offers on the portal with a required
+    field, made as he would in the back office (the demo's have none
+    required: its operators register appeals without them)"""
+    context = admin.call('model.res.user.get_preferences', True, {})
+    found = admin.search_read('crm.appeal.reason', [
+            ('code', '=', 'flow_meter')], ['id'])
+    if found:
+        return found[0]
+    group, = admin.search_read('crm.appeal.reason.group', [
+            ('name', '=', 'Приборы учёта')], ['id'], limit=1)
+    reason_id, = admin.call('model.crm.appeal.reason.create', [{
+                'group': group['id'], 'code': 'flow_meter',
+                'name': 'Показания водосчётчика', 'portal': True,
+                'default_hours': 24}], context)
+    admin.call('model.crm.appeal.extra_field.create', [{
+                'name': 'flow_meter_number', 'string': 'Номер счётчика',
+                'type_': 'char', 'required': True, 'sequence': 1,
+                'reasons': [('add', [reason_id])]}, {
+                'name': 'flow_meter_value', 'string': 'Показание',
+                'type_': 'numeric', 'required': True, 'sequence': 2,
+                'reasons': [('add', [reason_id])]}], context)
+    return {'id': reason_id}
+
+
 def _submit(driver, form_css='main form'):
     from selenium.webdriver.common.by import By
     forms = driver.find_elements(By.CSS_SELECTOR, form_css)
@@ -56,8 +81,7 @@ def test_resident_way_to_quality_control(crm_server, crm_mailbox, browser):
             ('portal_code', '!=', None), ('portal_links', '=', None),
             ('premise', '!=', None)],
         ['number', 'portal_code'], limit=1)
-    reason, = admin.search_read('crm.appeal.reason', [
-            ('code', '=', 'meter_readings')], ['id', 'name'])
+    reason = _topic_with_required_field(admin)
 
     # Sign-up: the agreement must be accepted
     driver.get(portal + '/signup')
@@ -106,14 +130,16 @@ def test_resident_way_to_quality_control(crm_server, crm_mailbox, browser):
     driver.find_element(By.ID, 'description').send_keys(
         'Передаю показания счётчика холодной воды')
     _submit(driver, 'main form[enctype]')
-    wait.until(lambda d: d.find_elements(By.ID, 'field_meter_value-error'))
-    field = driver.find_element(By.ID, 'field_meter_value')
+    wait.until(lambda d: d.find_elements(
+        By.ID, 'field_flow_meter_value-error'))
+    field = driver.find_element(By.ID, 'field_flow_meter_value')
     assert field.get_attribute('aria-invalid') == 'true'
     assert 'Показание' in driver.find_element(
-        By.ID, 'field_meter_value-error').text
+        By.ID, 'field_flow_meter_value-error').text
     portal_shots(driver, 'portal-flow', 'appeal-error', PHONE_WIDTH)
-    driver.find_element(By.ID, 'field_meter_number').send_keys('12345678')
-    driver.find_element(By.ID, 'field_meter_value').send_keys('123,4')
+    driver.find_element(By.ID, 'field_flow_meter_number').send_keys(
+        '12345678')
+    driver.find_element(By.ID, 'field_flow_meter_value').send_keys('123,4')
     _submit(driver, 'main form[enctype]')
     wait.until(lambda d: re.search(r'/appeals/\d+', d.current_url))
     appeal_id = int(re.search(r'/appeals/(\d+)', driver.current_url).group(1))

@@ -95,8 +95,11 @@ def make_residents(pool, database, n, per_resident, seed):
         config.save()
         accounts = Account.search([('premise.type', '=', 'flat')],
             order=[('id', 'ASC')])
-        reasons = Reason.search([('portal', '=', True)],
-            order=[('id', 'ASC')])
+        Field = pool.get('crm.appeal.extra_field')
+        # Topics whose form a resident sends without extra values
+        reasons = [r for r in Reason.search([('portal', '=', True)],
+                order=[('id', 'ASC')])
+            if not any(f.required for f in Field.of_reason(r))]
         now = dt.datetime.now().replace(microsecond=0)
         parties = Party.create([{
                     'name': f"Житель нагрузочного теста {i + 1}",

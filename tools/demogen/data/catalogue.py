@@ -182,9 +182,9 @@ RESULTS = [
 # help, choices (one a line), reason codes.  None required: API clients
 # and tests that know nothing of them create appeals of every reason.
 EXTRA_FIELDS = [
-    ('meter_number', "Номер счётчика", 'char', True, 10,
+    ('meter_number', "Номер счётчика", 'char', False, 10,
         "Заводской номер с корпуса прибора учёта", '', ['meter_readings']),
-    ('meter_value', "Показание", 'numeric', True, 20,
+    ('meter_value', "Показание", 'numeric', False, 20,
         "Показание на дату передачи", '', ['meter_readings']),
     ('floor', "Этаж", 'integer', False, 10, "", '', ['leak']),
     ('flat_access', "Есть доступ в квартиру", 'boolean', False, 20, "", '',
