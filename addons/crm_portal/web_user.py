@@ -282,12 +282,9 @@ class PortalEmailResetPassword(EmailResetPassword):
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.domain.help += (
-            '\n- "portal_web_user" as the id of the resident signed in to '
-            'the portal')
+    # Rules may use "portal_web_user": the id of the resident signed in to
+    # the portal (not added to the domain's help, whose Russian text is
+    # crm_dispatch's)
 
     @classmethod
     def _get_context(cls, model_name):
