@@ -88,7 +88,7 @@ def _scenario(crm_server, browser):
     context = admin.call('model.res.user.get_preferences', True, {})
     first, second = admin.search_read('crm.account', [
             ('holder', '!=', None), ('premise.area', '!=', None),
-            ('active', '=', True)],
+            ('active', '=', True), ('portal_links', '=', None)],
         ['number', 'holder.name', 'premise.area'], limit=2)
     admin.call('model.crm.account.issue_portal_code', [first['id']], context)
     code, = admin.search_read('crm.account', [('id', '=', first['id'])],
@@ -166,11 +166,14 @@ def _scenario(crm_server, browser):
     time.sleep(1)
     _click_button(driver, 'Отозвать доступ')
     _click_button(driver, 'ОК', scope='.modal-dialog .modal-footer')
-    wait.until(lambda d: not _visible(d, f'{ACTIVE} .treeview button'))
+    wait.until(lambda d: not [r for r in _visible(
+                d, f'{ACTIVE} .treeview tbody tr')
+            if email in r.text and _visible(r, 'button')])
     time.sleep(1)
     _shot(driver, 'portal-accounts-backoffice-revoked-1366.png')
     links = admin.search_read('crm.portal.account.link', [
-            ('account', '=', first['id']), ('active', 'in', [True, False])],
+            ('account', '=', first['id']), ('web_user.email', '=', email),
+            ('active', 'in', [True, False])],
         ['active', 'revoked_by', 'revoked_date'])
     assert [l['active'] for l in links] == [False]
     assert links[0]['revoked_by'] == admin.user_id
