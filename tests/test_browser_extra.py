@@ -14,6 +14,21 @@ from .test_browser_card import (
 pytestmark = pytest.mark.browser
 
 
+def _register_reading(session):
+    "operator1 registers a meter reading with its extra field (line 1)"
+    context = session.call('model.res.user.get_preferences', True, {})
+    reason, = session.search_read('crm.appeal.reason', [
+            ('code', '=', 'meter_readings')], ['id', 'group'])
+    line, = session.search_read('crm.support_line', [
+            ('number', '=', 1)], ['id'], limit=1)
+    session.call('model.crm.appeal.create', [{
+                'reason': reason['id'], 'reason_group': reason['group'],
+                'support_line': line['id'],
+                'description': 'Передаю показания счётчика',
+                'extra_fields': {'meter_number': '12345678'},
+                }], context)
+
+
 def test_extra_fields_on_form(crm_server, browser):
     """An appeal of a reason with extra fields shows exactly those fields,
     labelled in Russian and in the administrator's order, under the
@@ -22,12 +37,19 @@ def test_extra_fields_on_form(crm_server, browser):
     driver = browser
     wait = _waiter(driver)
     session = Session(base_url, database, USER)
-    appeals = session.search_read('crm.appeal', [
-            ('state', 'in', ['draft', 'in_work']),
-            ('extra_summary', '!=', None),
-            ('support_line.number', '=', 1),
-            ], ['number', 'reason', 'extra_summary'], limit=1)
-    assert appeals, 'no open appeal with extra fields in the demo'
+    domain = [
+        ('state', 'in', ['draft', 'in_work']),
+        ('extra_summary', '!=', None),
+        ('support_line.number', '=', 1),
+        ]
+    fields = ['number', 'reason', 'extra_summary']
+    appeals = session.search_read('crm.appeal', domain, fields, limit=1)
+    if not appeals:
+        # Tests sharing the server may have closed the demo's ones (which
+        # ones depends on the database's order of rows)
+        _register_reading(session)
+        appeals = session.search_read('crm.appeal', domain, fields, limit=1)
+    assert appeals, 'no open appeal with extra fields'
     appeal, = appeals
     context = session.call('model.res.user.get_preferences', True, {})
     definition = session.call('model.crm.appeal.reason.form_definition',
