@@ -46,12 +46,14 @@ def portal_shots(driver, prefix, name, widths=WIDTHS):
         shot = driver.execute_cdp_cmd('Page.captureScreenshot', {
                 'format': 'png', 'captureBeyondViewport': True,
                 'clip': {'x': 0, 'y': 0, 'width': width,
-                    'height': min(full['height'], 4000), 'scale': 1}})
+                    'height': min(max(full['height'], height), 4000),
+                    'scale': 1}})
         OUTPUT.mkdir(parents=True, exist_ok=True)
         (OUTPUT / f'{prefix}-{name}-{width}.png').write_bytes(
             base64.b64decode(shot['data']))
         assert driver.execute_script(
-            'return document.documentElement.scrollWidth') <= width + 1, (
+            'var e = document.documentElement;'
+            'return e.scrollWidth <= e.clientWidth + 1'), (
             f'{name} scrolls sideways at {width} px')
         violations = axe_violations(driver)
         assert not violations, json.dumps(violations, ensure_ascii=False,

@@ -3,15 +3,14 @@ topic, sends the form with a required field missing (error next to it),
 fills it and lands on the appeal's page; the list shows it.  Screenshots
 at 360 px and 1280 px: test-output/browser/portal-appeals-*.png; axe-core
 finds no serious or critical violation; the console has no error."""
-import base64
 import json
 import subprocess
 
 import pytest
 
 from .demo_server import PASSWORD, ROOT, VENV_BIN
-from .test_browser import OUTPUT, _need_browser, _waiter, browser
-from .portal_browser import axe_violations as _axe, console_errors as _errors
+from .test_browser import _need_browser, _waiter, browser
+from .portal_browser import console_errors as _errors, portal_shots
 
 __all__ = ['browser', '_need_browser']
 
@@ -75,31 +74,6 @@ def _prepare(database, basetemp):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _shots(driver, name):
-    "The page at 360 px and 1280 px, the whole of it, and its a11y check"
-    for width, height in WIDTHS:
-        driver.set_window_size(width, height)
-        driver.execute_script('window.scrollTo(0, 0)')
-        metrics = driver.execute_cdp_cmd('Page.getLayoutMetrics', {})
-        full = metrics['cssContentSize']
-        shot = driver.execute_cdp_cmd('Page.captureScreenshot', {
-                'format': 'png', 'captureBeyondViewport': True,
-                'clip': {'x': 0, 'y': 0, 'width': width,
-                    'height': min(max(full['height'], height), 4000),
-                    'scale': 1}})
-        OUTPUT.mkdir(parents=True, exist_ok=True)
-        (OUTPUT / f'portal-appeals-{name}-{width}.png').write_bytes(
-            base64.b64decode(shot['data']))
-        # Nothing wider than the phone's screen
-        assert driver.execute_script(
-            'var e = document.documentElement;'
-            'return e.scrollWidth <= e.clientWidth + 1'), (
-            f'{name} scrolls sideways at {width} px')
-        violations = _axe(driver)
-        assert not violations, json.dumps(violations, ensure_ascii=False,
-            indent=1)
-
-
 def test_resident_sends_an_appeal(crm_server, browser, tmp_path,
         tmp_path_factory):
     from PIL import Image
@@ -120,7 +94,7 @@ def test_resident_sends_an_appeal(crm_server, browser, tmp_path,
 
     driver.get(portal + '/appeals/new')
     assert 'Неисправна дверь подъезда' in driver.page_source
-    _shots(driver, 'topics')
+    portal_shots(driver, 'portal-appeals', 'topics', WIDTHS)
     driver.find_element(By.LINK_TEXT, 'Неисправна дверь подъезда').click()
     wait.until(lambda d: d.find_elements(By.ID, 'field_portal_door_kind'))
 
@@ -141,7 +115,7 @@ def test_resident_sends_an_appeal(crm_server, browser, tmp_path,
     # The resident's text is kept
     assert driver.find_element(By.ID, 'description').get_attribute(
         'value') == 'Дверь не закрывается, сломан доводчик'
-    _shots(driver, 'form-error')
+    portal_shots(driver, 'portal-appeals', 'form-error', WIDTHS)
 
     Select(driver.find_element(By.ID, 'field_portal_door_kind')
         ).select_by_value('tambour')
@@ -157,10 +131,10 @@ def test_resident_sends_an_appeal(crm_server, browser, tmp_path,
     assert 'Дверь не закрывается, сломан доводчик' in text
     assert 'door.jpg' in text
     number = driver.find_element(By.TAG_NAME, 'h1').text
-    _shots(driver, 'detail')
+    portal_shots(driver, 'portal-appeals', 'detail', WIDTHS)
 
     driver.get(portal + '/appeals')
     assert number.replace('Заявка ', '') in driver.find_element(
         By.TAG_NAME, 'main').text
-    _shots(driver, 'list')
+    portal_shots(driver, 'portal-appeals', 'list', WIDTHS)
     assert not _errors(driver), _errors(driver)
