@@ -38,18 +38,20 @@ def check_russian(testcase, xml_id, english, russian):
             sorted(PLACEHOLDER.findall(english)), xml_id)
 
 
-class CrmDispatchMessagesTestCase(_DBTestCase):
-    "Messages of crm_dispatch in Russian"
-    # _DBTestCase: a database activated in Russian, as build-db.sh makes
-    # it, without the generic checks that test_module.py runs once
-    module = 'crm_dispatch'
+class MessagesTestMixin:
+    """Every message of self.module (its message.xml in self.module_dir)
+    has a current Russian text in ru.po and in a database activated in
+    Russian.  Mixed into a _DBTestCase with language = 'ru' (a database
+    activated in Russian, as build-db.sh makes it, without the generic
+    checks that test_module.py runs once)."""
+    module_dir = MODULE_DIR
     language = 'ru'
 
     def test_messages_translated_in_po(self):
         "Every message of message.xml has a current Russian text in ru.po"
-        messages = module_messages()
-        self.assertGreater(len(messages), 10)
-        po = polib.pofile(os.path.join(MODULE_DIR, 'locale', 'ru.po'))
+        messages = module_messages(self.module_dir)
+        self.assertGreaterEqual(len(messages), 5)
+        po = polib.pofile(os.path.join(self.module_dir, 'locale', 'ru.po'))
         entries = {
             e.msgctxt: e for e in po
             if not e.obsolete and e.msgctxt
@@ -72,18 +74,23 @@ class CrmDispatchMessagesTestCase(_DBTestCase):
         ModelData = pool.get('ir.model.data')
         Message = pool.get('ir.message')
         data = ModelData.search([
-                ('module', '=', 'crm_dispatch'),
+                ('module', '=', self.module),
                 ('model', '=', 'ir.message'),
                 ])
         # Every record of message.xml made it into the database
         self.assertEqual(
-            {d.fs_id for d in data}, set(module_messages()))
+            {d.fs_id for d in data}, set(module_messages(self.module_dir)))
         for record in data:
             with Transaction().set_context(language='en'):
                 english = Message(record.db_id).text
             with Transaction().set_context(language='ru'):
-                russian = gettext(f'crm_dispatch.{record.fs_id}')
+                russian = gettext(f'{self.module}.{record.fs_id}')
             check_russian(self, record.fs_id, english, russian)
+
+
+class CrmDispatchMessagesTestCase(MessagesTestMixin, _DBTestCase):
+    "Messages of crm_dispatch in Russian"
+    module = 'crm_dispatch'
 
 
 del _DBTestCase

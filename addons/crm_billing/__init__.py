@@ -1,0 +1,1 @@
+"Appeals CRM: billing (meters, readings, charges, payments, receipts)."

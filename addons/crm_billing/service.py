@@ -1,0 +1,133 @@
+"Services, their suppliers, tariffs and consumption norms."
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
+from trytond.modules.crm_dispatch.address import default_company
+from trytond.pyson import Eval
+
+METHODS = [
+    ('meter', "By meter"),
+    ('norm', "Norm × residents"),
+    ('area', "By area"),
+    ('fixed', "Fixed"),
+    ]
+
+
+class Service(DeactivableMixin, ModelSQL, ModelView):
+    "Service (Услуга)"
+    __name__ = 'crm.service'
+    __string__ = "Service"
+    _history = True
+    company = fields.Many2One(
+        'company.company', "Organisation", required=True, ondelete='CASCADE')
+    name = fields.Char("Name", required=True)
+    code = fields.Char("Code", required=True,
+        help="Short code used in registries, imports and receipts.")
+    sequence = fields.Integer("Sequence")
+    unit = fields.Char("Unit", required=True, help="м³, кВт·ч, Гкал, м²…")
+    method = fields.Selection(METHODS, "Method", required=True,
+        help="How the monthly quantity is found.")
+    supplier = fields.Many2One(
+        'party.party', "Supplier", ondelete='RESTRICT',
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The resource supplier the money goes to (РСО).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('code_company_unique', Unique(t, t.company, t.code),
+                'crm_billing.msg_service_code_unique'),
+            ]
+        cls._order = [
+            ('sequence', 'ASC NULLS LAST'), ('name', 'ASC'), ('id', 'ASC')]
+
+    default_company = staticmethod(default_company)
+
+    @classmethod
+    def default_method(cls):
+        return 'meter'
+
+
+class _Scoped:
+    "A value valid from a date, for an organisation or one building"
+    __slots__ = ()
+    company = fields.Many2One(
+        'company.company', "Organisation", required=True, ondelete='CASCADE')
+    service = fields.Many2One(
+        'crm.service', "Service", required=True, ondelete='CASCADE',
+        domain=[('company', '=', Eval('company', -1))])
+    building = fields.Many2One(
+        'crm.building', "Building", ondelete='CASCADE',
+        domain=[('company', '=', Eval('company', -1))],
+        help="Leave empty for the whole organisation; a building's value "
+        "wins over the organisation's.")
+    start_date = fields.Date("Start Date", required=True)
+    end_date = fields.Date("End Date",
+        domain=['OR', ('end_date', '=', None),
+            ('end_date', '>=', Eval('start_date'))])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.service, Index.Range()), (t.start_date, Index.Range())))
+        cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
+
+    default_company = staticmethod(default_company)
+
+
+class Tariff(_Scoped, ModelSQL, ModelView):
+    "Tariff (Тариф)"
+    __name__ = 'crm.tariff'
+    __string__ = "Tariff"
+    _history = True
+    rate = fields.Numeric("Rate", digits=(16, 4), required=True,
+        domain=[('rate', '>=', 0)], help="Roubles per unit of the service.")
+
+
+class Norm(_Scoped, ModelSQL, ModelView):
+    "Consumption norm (Норматив потребления)"
+    __name__ = 'crm.norm'
+    __string__ = "Consumption norm"
+    _history = True
+    quantity = fields.Numeric("Quantity per Resident", digits=(16, 4),
+        required=True, domain=[('quantity', '>=', 0)],
+        help="Units a month for one registered resident.")
+    coefficient = fields.Numeric("Increasing Coefficient", digits=(16, 2),
+        required=True, domain=[('coefficient', '>=', 1)],
+        help="Applied when the premise could have a meter but has none "
+        "(ПП РФ №354, 1.5 since 2017).")
+
+    @classmethod
+    def default_coefficient(cls):
+        return 1
+
+
+class AccountService(ModelSQL, ModelView):
+    "Service billed to an account"
+    __name__ = 'crm.account.service'
+    __string__ = "Service of an account"
+    _history = True
+    account = fields.Many2One(
+        'crm.account', "Account", required=True, ondelete='CASCADE')
+    service = fields.Many2One(
+        'crm.service', "Service", required=True, ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))])
+    company = fields.Function(
+        fields.Many2One('company.company', "Organisation"),
+        'on_change_with_company')
+    start_date = fields.Date("Start Date", required=True)
+    end_date = fields.Date("End Date")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('account')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.account, Index.Range())))
+
+    @fields.depends('account', '_parent_account.company')
+    def on_change_with_company(self, name=None):
+        return self.account.company if self.account else None
