@@ -17,6 +17,7 @@ BROWSER_MODULES (crm_dispatch), BROWSER_MODEL (crm.appeal), BROWSER_USER
 contain one of them), DEMO=0 (no demo data).
 """
 import os
+import pathlib
 import re
 import shutil
 import tempfile
@@ -26,7 +27,10 @@ import pytest
 
 from .demo_server import PASSWORD, ROOT, SAO
 
-OUTPUT = ROOT / 'test-output' / 'browser'
+# TEST_OUTPUT: another folder for a run beside another (.ci/run runs the
+# SQLite and PostgreSQL suites at once)
+OUTPUT = pathlib.Path(
+    os.environ.get('TEST_OUTPUT') or ROOT / 'test-output') / 'browser'
 
 CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 CHROMEDRIVER = shutil.which('chromedriver') or '/usr/bin/chromedriver'

@@ -227,6 +227,30 @@ class PortalSignupTestCase(RouteTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertEqual(counts(), before)
 
+    def test_sixth_signup_from_one_address_throttled(self):
+        "Five accounts from one network address in an hour, not six"
+        client = AuthPortalClient('10.1.7.7')
+        with smtp_server() as server:
+            for n in range(5):
+                response = client.post('/signup',
+                    signup_form(f'family{n}@example.com'))
+                self.assertEqual(response.status_code, 303,
+                    client.text(response))
+                client = AuthPortalClient('10.1.7.7')
+            before = counts()
+            response = client.post('/signup',
+                signup_form('family5@example.com'))
+            self.assertEqual(response.status_code, 429)
+            self.assertIn('Слишком много регистраций с этого сетевого адреса',
+                client.text(response))
+            self.assertEqual(counts(), before)
+            # Another address is not held back
+            other = AuthPortalClient('10.1.7.8')
+            response = other.post('/signup',
+                signup_form('family5@example.com'))
+            self.assertEqual(response.status_code, 303, other.text(response))
+        self.assertEqual(len(server.letters), 6)
+
     def test_agreement_page(self):
         client = AuthPortalClient('10.1.3.1')
         page = client.text(client.get('/agreement'))

@@ -14,6 +14,11 @@ from .core import route
 
 THROTTLE_KIND = 'login'
 RESET_KIND = 'reset'
+# Accounts made from one network address: each sends a letter, a robot
+# would make thousands; a family or an office makes a few
+SIGNUP_KIND = 'signup'
+SIGNUP_LIMIT = 5
+SIGNUP_WINDOW = dt.timedelta(hours=1)
 
 
 def min_password_length():
@@ -92,7 +97,9 @@ def signup(page):
     Agreement = pool.get('crm.portal.agreement')
     if page.web_user:
         return page.redirect('/')
+    Attempt = pool.get('crm.portal.attempt')
     agreement = Agreement.current()
+    status = None
     values = {k: page.form.get(k, '') for k in ['email', 'phone', 'name']}
     values['agree'] = bool(page.form.get('agree'))
     errors = {}
@@ -106,11 +113,17 @@ def signup(page):
                 errors['password'] = error
             if agreement and not values['agree']:
                 errors['agree'] = gettext('crm_portal.msg_agreement_required')
-            if not errors:
+            address = [page.request.remote_addr]
+            if not errors and Attempt.blocked(SIGNUP_KIND, address,
+                    limit=SIGNUP_LIMIT, window=SIGNUP_WINDOW):
+                errors['form'] = gettext('crm_portal.msg_signup_throttled')
+                status = HTTPStatus.TOO_MANY_REQUESTS
+            elif not errors:
                 try:
                     user = WebUser.portal_sign_up(
                         dict(values, password=password), agreement)
                     WebUser.validate_email([user])
+                    Attempt.add(SIGNUP_KIND, address)
                 except UserError as exception:
                     page.rollback()
                     errors['form'] = page.error_text(exception)
@@ -120,7 +133,8 @@ def signup(page):
         # The form shows again what was typed, not its normal form
         values.update((k, page.form.get(k, '')) for k in ['email', 'phone'])
     return page.render('auth/signup.html',
-        status=HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK,
+        status=status or (
+            HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK),
         values=values, errors=errors, agreement=agreement,
         min_length=min_password_length())
 
