@@ -10,6 +10,8 @@
     runtime.py       pool, transaction, acting as a user, mail, progress
     portal.py        the residents' website (when crm_portal is activated):
                      agreement, demo residents, their appeals and messages
+    billing.py       billing (when crm_billing is activated): a year of
+                     readings, charges, payments, penalties; accountant1
     cli.py           main(): the command line
 """
 from . import data as D

@@ -12,6 +12,7 @@ import time
 from . import data as D
 from .appeal_plans import AppealPlans
 from .appeal_workflow import AppealWorkflow
+from .billing import Billing
 from .dispatch_card import DispatchCard
 from .housing import HousingStock
 from .people import People
@@ -56,7 +57,8 @@ def generate(database, config_file=None, sizes=None, seed=42, progress=True,
 
 
 class Generator(HousingStock, ReferenceData, People, AppealPlans,
-        AppealWorkflow, RoutingRules, DispatchCard, WorkOrders, Portal):
+        AppealWorkflow, RoutingRules, DispatchCard, WorkOrders, Portal,
+        Billing):
 
     def __init__(self, pool, sizes, seed, progress=True, users=True,
             now=None):
@@ -74,6 +76,14 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
 
     def choice_weighted(self, items, weights):
         return self.rng.choices(items, weights=weights, k=1)[0]
+
+    def activated(self, model):
+        "Whether the module of model is activated in the database"
+        try:
+            self.get(model)
+        except KeyError:
+            return False
+        return True
 
     def company_context(self, company):
         return as_user(0, company.id)
@@ -95,7 +105,7 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
     def run(self):
         self.check_absent()
         n_appeals = self.sizes['appeals']
-        total = 9 + 2 * self.sizes['premises'] + \
+        total = 10 + 2 * self.sizes['premises'] + \
             self.sizes['applicants'] + int(n_appeals * 3.3)
         self.bar = Progress(self.progress_enabled, total)
         t0 = time.monotonic()
@@ -113,6 +123,8 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_work_orders()
             # Only where crm_portal is activated
             self.make_portal()
+            # Only where crm_billing is activated
+            self.make_billing()
         finally:
             self.bar.close()
         self.summary['seconds'] = round(time.monotonic() - t0, 1)

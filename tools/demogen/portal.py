@@ -151,11 +151,7 @@ class Portal:
     "Needs the users, the companies, the sources, the reasons, the accounts"
 
     def portal_activated(self):
-        try:
-            self.get('crm.portal.agreement')
-        except KeyError:
-            return False
-        return True
+        return self.activated('crm.portal.agreement')
 
     def make_portal(self):
         if not self.portal_activated():
