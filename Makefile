@@ -133,6 +133,7 @@ run: venv web db
 	@echo "    operator1   - operator"
 	@echo "    operator2   - operator"
 	@echo "    executor1   - executor (work orders; also on the portal: «Мои заявки»)"
+	@echo "    accountant1 - accountant: charges, payments, registries, debtors («Расчёты»)"
 	@echo
 	@echo "  Личный кабинет жителя / residents' portal:  http://127.0.0.1:8000/$(DB)/portal/"
 	@echo "    resident1@example.com  - resident: two accounts, appeals in every stage"
