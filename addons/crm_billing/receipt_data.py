@@ -92,9 +92,9 @@ def qr_payload(requisites, receipt):
             'LastName': receipt['holder'],
             'PayerAddress': receipt['address'],
             'persAcc': receipt['account'],
+            # No Purpose: banks build it from persAcc and paymPeriod, and
+            # every byte makes the printed code denser
             'paymPeriod': receipt_qr.period(receipt['period']),
-            'Purpose': f'Оплата ЖКУ за {receipt["period_label"]}, '
-            f'л/с {receipt["account"]}',
             })
     if receipt['to_pay'] > 0:
         values['Sum'] = receipt_qr.kopecks(receipt['to_pay'])
