@@ -158,6 +158,7 @@ class CrmBillingReceiptTestCase(_DBTestCase):
             wizard.start.date = on
             with self.assertRaises(UserError):
                 wizard.transition_choose()
+        save_output('no_debt_N0003.pdf', pdf)
         page, = pdf_pages(pdf)
         for text in ['СПРАВКА об отсутствии задолженности', 'N0003',
                 'на 30.11.2026 отсутствует', 'Переплата (аванс) на эту '
@@ -173,6 +174,7 @@ class CrmBillingReceiptTestCase(_DBTestCase):
             _, pdf = print_report('crm_billing.account_statement',
                 [account.id], start_date=dt.date(2026, 9, 1),
                 end_date=dt.date(2026, 12, 31))
+        save_output('statement_N0001.pdf', pdf)
         page, = pdf_pages(pdf)
         lines = {l.split()[0] + ' ' + l.split()[1]: l.split()[2:]
             for l in page.splitlines()
