@@ -32,7 +32,14 @@ with tools/demo.py and measures, with the baseline in the same run:
     once everybody has signed in (signing in, which hashes a password on
     purpose, apart) against the hand-written SQL that reads the same rows.
 
-One section alone: BENCH_ONLY=portal make bench (or f, or a,e …).
+(r) receipts (crm_billing activated at that point): one building of N
+    accounts (default 500, BENCH_RECEIPT_ACCOUNTS) with a month of
+    charges, meters, readings, payments and debts; its batch of receipts
+    printed as the report crm_billing.receipt for an accountant (one PDF,
+    a page an account, the ГОСТ Р 56042 QR on each): receipts per second,
+    the PDF's size, and the time of the data, the QR codes, the layout.
+
+One section alone: BENCH_ONLY=portal make bench (or f, or a,e, or receipts …).
 
 Only figures are printed; nothing is asserted. The code is the package
 tools/benchlib/.

@@ -9,6 +9,7 @@
     portal.py    (f) the residents' website under load: set-up, trytond
                  processes, the SQL baseline, the report
     portal_load.py  (f) the load client: residents in threads
+    receipts.py  (r) a building's receipts as one PDF: data, QR, layout
     report.py    printing: lines, tables, percentiles
     cli.py       main(): the command line and the run
 """

@@ -18,6 +18,7 @@ from .orders import bench_orders, report_orders
 from .orders import bulk_load as bulk_load_orders
 from .portal import bench_portal, report_portal
 from .queue import bench_queue, bulk_load, report_load, report_queue
+from .receipts import bench_receipts, report_receipts
 from .rpcbench import bench_rpc, report_rpc
 from .report import out
 
@@ -59,6 +60,10 @@ def main(argv=None):
             'BENCH_THINK', '0.5-1.5'),
         help="pause of a resident between pages, seconds MIN-MAX "
         "(default 0.5-1.5)")
+    parser.add_argument('--receipt-accounts', type=int, default=int(
+            os.environ.get('BENCH_RECEIPT_ACCOUNTS', 500)),
+        help="accounts of the building whose receipts (r) prints "
+        "(default 500; 20 is enough while developing)")
     parser.add_argument('--only', default=os.environ.get('BENCH_ONLY', ''),
         help="run only these sections, e.g. 'f' or 'portal' or 'a,e' "
         "((c) needs (b) and runs it too)")
@@ -69,9 +74,9 @@ def main(argv=None):
     options.repeat = max(options.repeat, 50)
     options.think = tuple(float(x) for x in options.think.split('-', 1))
     aliases = {'portal': 'f', 'create': 'a', 'queue': 'b', 'rpc': 'c',
-        'intake': 'd', 'orders': 'e'}
+        'intake': 'd', 'orders': 'e', 'receipts': 'r'}
     only = {aliases.get(x.strip(), x.strip())
-        for x in options.only.split(',') if x.strip()} or set('abcdef')
+        for x in options.only.split(',') if x.strip()} or set('abcdefr')
     if 'c' in only:
         only.add('b')
 
@@ -127,6 +132,10 @@ def main(argv=None):
             orders = bulk_load_orders(pool, name, options.orders)
             report_orders(orders, time.perf_counter() - t0,
                 bench_orders(pool, name, options.repeat, orders))
+            out()
+        if 'r' in only:
+            report_receipts(bench_receipts(pool, name,
+                    options.receipt_accounts))
             out()
         # Last: it activates crm_portal on the database
         if 'f' in only:
