@@ -26,6 +26,7 @@ class Settings(ModelSQL, ModelView):
         help="A consumption above this many times the average waits for "
         "approval.")
     average_months = fields.Integer("Average Over Months", required=True,
+        domain=[('average_months', '>=', 1)],
         help="ПП РФ №354 п.59: the average of the last 6 months.")
     average_limit = fields.Integer("Average For At Most Months",
         required=True,
@@ -55,6 +56,13 @@ class Settings(ModelSQL, ModelView):
             ]
 
     default_company = staticmethod(default_company)
+
+    def get_rec_name(self, name):
+        return self.company.rec_name if self.company else ''
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('company.rec_name',) + tuple(clause[1:])]
 
     @staticmethod
     def default_reading_day_from():
