@@ -111,8 +111,8 @@ class TakeReadings(AppealWizardMixin, Wizard):
         meters = Meter.search([
                 ('account', 'in', [a.id for a in appeal.accounts]),
                 ('state', '=', 'active'),
-                ], order=[('account', 'ASC'), ('service', 'ASC'),
-                ('serial', 'ASC')])
+                ], order=[('account.number', 'ASC'),
+                ('service.sequence', 'ASC NULLS LAST'), ('serial', 'ASC')])
         if not meters:
             raise UserError(gettext(
                     'crm_billing.msg_readings_appeal_no_meters'))
