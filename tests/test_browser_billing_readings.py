@@ -6,6 +6,7 @@ The demo has no meters yet: the administrator puts one on a demo account
 with six monthly readings over JSON-RPC, the last one a spike that waits
 for approval, as the back office would."""
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -110,7 +111,11 @@ def test_meter_form_with_readings(crm_server, browser):
     assert any('На согласовании' in t for t in texts), texts
     assert sum('Принято' in t for t in texts) == 5, texts
     # Nothing of the card runs off the screen sideways
-    width = driver.execute_script(
-        'return document.querySelector("#tabcontent .tab-pane.active")'
-        '.scrollWidth')
-    assert width <= 1366, width
+    widths = driver.execute_script("""
+        const form = document.querySelector(
+            '#tabcontent .tab-pane.active .form');
+        const scroller = form.parentElement;
+        return [scroller.scrollWidth, scroller.clientWidth];""")
+    assert widths[0] <= widths[1], f'sideways scrolling: {widths}'
+    # the readings' dates are on screen, not scrolled away
+    assert all(re.search(r'\d\d\.\d\d\.\d{4}', t) for t in texts), texts

@@ -2,6 +2,8 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.crm_dispatch.address import default_company
@@ -154,18 +156,29 @@ class Meter(ModelSQL, ModelView):
 
     @classmethod
     def search_verification_expired(cls, name, clause):
-        # Few meters per account or building: the dates are compared here
-        # rather than in a database-specific date arithmetic
+        # Intervals are few (4, 6, 10 years…): one date comparison each
+        # instead of a database-specific date arithmetic
         _, operator, value = clause
         wanted = bool(value) if operator == '=' else not bool(value)
-        with without_check_access():
-            meters = cls.search([
-                    ('verification_date', '!=', None),
-                    ('verification_interval', '!=', None),
-                    ])
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.verification_interval,
+                where=table.verification_interval != Null,
+                group_by=table.verification_interval))
         today = Pool().get('ir.date').today()
-        ids = [m.id for m in meters if m.expired_on(today)]
-        return [('id', 'in' if wanted else 'not in', ids)]
+        cutoffs = [(i, rules.add_years(today, -i)) for i, in cursor]
+        if wanted:
+            return ['OR'] + [[
+                    ('verification_interval', '=', interval),
+                    ('verification_date', '<', cutoff),
+                    ] for interval, cutoff in cutoffs]
+        return ['OR',
+            ('verification_date', '=', None),
+            ('verification_interval', '=', None),
+            [['OR',
+                    ('verification_interval', '!=', interval),
+                    ('verification_date', '>=', cutoff),
+                    ] for interval, cutoff in cutoffs]]
 
     @classmethod
     def get_last(cls, meters, name):

@@ -179,10 +179,16 @@ class ReadingRulesTestCase(_DBTestCase):
             self.refusal(self.submit, meter, '6', dt.date(2026, 3, 25)),
             "Срок поверки прибора учёта Холодное водоснабжение № 555 истёк "
             "24.03.2026: показания не принимаются до новой поверки.")
-        with on_day(dt.date(2026, 3, 25)):
-            expired = meter.__class__.search(
-                [('verification_expired', '=', True)])
-        self.assertEqual(expired, [meter])
+        # The list's tab «Поверка истекла» (and its opposite)
+        Meter = meter.__class__
+        for day, expired, valid in [(24, [], [meter]), (25, [meter], [])]:
+            with on_day(dt.date(2026, 3, day)):
+                self.assertEqual(
+                    Meter.search([('verification_expired', '=', True)]),
+                    expired)
+                self.assertEqual(
+                    Meter.search([('verification_expired', '=', False)]),
+                    valid)
 
     @with_transaction()
     def test_window_late(self):
