@@ -1,8 +1,12 @@
 "Services, their suppliers, tariffs and consumption norms."
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.modules.crm_dispatch.address import default_company
+from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import without_check_access
 
 METHODS = [
     ('meter', "By meter"),
@@ -30,6 +34,9 @@ class Service(DeactivableMixin, ModelSQL, ModelView):
         'party.party', "Supplier", ondelete='RESTRICT',
         context={'company': Eval('company', -1)}, depends={'company'},
         help="The resource supplier the money goes to (РСО).")
+    tariffs = fields.One2Many('crm.tariff', 'service', "Tariffs")
+    norms = fields.One2Many('crm.norm', 'service', "Norms",
+        states={'invisible': Eval('method').in_(['area', 'fixed'])})
 
     @classmethod
     def __setup__(cls):
@@ -76,6 +83,48 @@ class _Scoped:
         cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
 
     default_company = staticmethod(default_company)
+
+    @fields.depends('service', '_parent_service.company')
+    def on_change_service(self):
+        if self.service:
+            self.company = self.service.company
+
+    def get_rec_name(self, name):
+        "«Холодное водоснабжение с 01.01.2026»"
+        Lang = Pool().get('ir.lang')
+        label = self.service.rec_name if self.service else ''
+        if self.building:
+            label += f', {self.building.rec_name}'
+        return gettext('crm_billing.msg_readings_scoped_name',
+            label=label, start=Lang.get().strftime(self.start_date))
+
+    @classmethod
+    def validate(cls, records):
+        super().validate(records)
+        cls.check_overlap(records)
+
+    @classmethod
+    def check_overlap(cls, records):
+        """One value a day for a service and scope: the charges would not
+        know which of two overlapping tariffs (norms) to take"""
+        for record in records:
+            domain = [
+                ('id', '!=', record.id),
+                ('company', '=', record.company.id),
+                ('service', '=', record.service.id),
+                ('building', '=',
+                    record.building.id if record.building else None),
+                ['OR', ('end_date', '=', None),
+                    ('end_date', '>=', record.start_date)],
+                ]
+            if record.end_date:
+                domain.append(('start_date', '<=', record.end_date))
+            with without_check_access():
+                others = cls.search(domain, limit=1)
+            if others:
+                raise UserError(gettext(
+                        'crm_billing.msg_readings_scope_overlap',
+                        record=record.rec_name, other=others[0].rec_name))
 
 
 class Tariff(_Scoped, ModelSQL, ModelView):

@@ -1,7 +1,7 @@
 "An organisation's billing settings: readings window, rules, requisites."
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.crm_dispatch.address import default_company
-from trytond.pool import Pool
+from trytond.transaction import without_check_access
 
 
 class Settings(ModelSQL, ModelView):
@@ -26,6 +26,7 @@ class Settings(ModelSQL, ModelView):
         help="A consumption above this many times the average waits for "
         "approval.")
     average_months = fields.Integer("Average Over Months", required=True,
+        domain=[('average_months', '>=', 1)],
         help="ПП РФ №354 п.59: the average of the last 6 months.")
     average_limit = fields.Integer("Average For At Most Months",
         required=True,
@@ -55,6 +56,13 @@ class Settings(ModelSQL, ModelView):
             ]
 
     default_company = staticmethod(default_company)
+
+    def get_rec_name(self, name):
+        return self.company.rec_name if self.company else ''
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        return [('company.rec_name',) + tuple(clause[1:])]
 
     @staticmethod
     def default_reading_day_from():
@@ -87,9 +95,12 @@ class Settings(ModelSQL, ModelView):
     @classmethod
     def get(cls, company):
         """The settings of the organisation (id or record); an unsaved
-        record with the defaults when it has none."""
+        record with the defaults when it has none.  Read whatever the
+        caller's rights: an operator or a resident submitting a reading is
+        bound by the organisation's rules without the right to edit them."""
         company_id = getattr(company, 'id', company)
-        found = cls.search([('company', '=', company_id)], limit=1)
+        with without_check_access():
+            found = cls.search([('company', '=', company_id)], limit=1)
         if found:
             return found[0]
         values = cls.default_get(list(cls._fields), with_rec_name=False)
