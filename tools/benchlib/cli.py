@@ -13,6 +13,7 @@ import time
 from . import demogen
 from .create import bench_create, report_create
 from .database import activate, create_database, drop_database
+from .billing import bench_billing, report_billing
 from .intake import bench_intake, report_intake
 from .orders import bench_orders, report_orders
 from .orders import bulk_load as bulk_load_orders
@@ -59,6 +60,9 @@ def main(argv=None):
             'BENCH_THINK', '0.5-1.5'),
         help="pause of a resident between pages, seconds MIN-MAX "
         "(default 0.5-1.5)")
+    parser.add_argument('--billing-accounts', type=int, default=int(
+            os.environ.get('BENCH_BILLING_ACCOUNTS', 100000)),
+        help="accounts charged in (g), 6 services each (default 100000)")
     parser.add_argument('--only', default=os.environ.get('BENCH_ONLY', ''),
         help="run only these sections, e.g. 'f' or 'portal' or 'a,e' "
         "((c) needs (b) and runs it too)")
@@ -69,9 +73,9 @@ def main(argv=None):
     options.repeat = max(options.repeat, 50)
     options.think = tuple(float(x) for x in options.think.split('-', 1))
     aliases = {'portal': 'f', 'create': 'a', 'queue': 'b', 'rpc': 'c',
-        'intake': 'd', 'orders': 'e'}
+        'intake': 'd', 'orders': 'e', 'billing': 'g'}
     only = {aliases.get(x.strip(), x.strip())
-        for x in options.only.split(',') if x.strip()} or set('abcdef')
+        for x in options.only.split(',') if x.strip()} or set('abcdefg')
     if 'c' in only:
         only.add('b')
 
@@ -127,6 +131,11 @@ def main(argv=None):
             orders = bulk_load_orders(pool, name, options.orders)
             report_orders(orders, time.perf_counter() - t0,
                 bench_orders(pool, name, options.repeat, orders))
+            out()
+        # It activates crm_billing on the database
+        if 'g' in only:
+            report_billing(bench_billing(pool, name,
+                    options.billing_accounts))
             out()
         # Last: it activates crm_portal on the database
         if 'f' in only:
