@@ -21,7 +21,7 @@ row winning over the organisation's. The quantity is rounded to 4 digits
 shows can be multiplied back by hand. Dates are computed here in Python so
 that the SQL is the same on SQLite and PostgreSQL.
 """
-from sql import Literal, Null, Window
+from sql import Literal, Null, Select, Union, Window
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round, RowNumber
@@ -119,6 +119,41 @@ def _divisor(months):
     return Literal(months)
 
 
+def _prices(company, month):
+    """Per building (0: none) × service of the organisation: the rate, the
+    norm and its coefficient valid on the month's first day, the
+    building's row winning. A small set (buildings × services) the big
+    query joins by hash: its estimate is right, unlike the window
+    subqueries' own"""
+    pool = Pool()
+    building = pool.get('crm.building').__table__()
+    service = pool.get('crm.service').__table__()
+    tariff = pool.get('crm.tariff').__table__()
+    norm = pool.get('crm.norm').__table__()
+    tb, to = (_valid(tariff, company, month, ['rate']) for _ in range(2))
+    nb, no = (_valid(norm, company, month, ['quantity', 'coefficient'])
+        for _ in range(2))
+    places = Union(
+        building.select(building.id, where=building.company == company),
+        Select([Literal(0).as_('id')]), all_=True)
+
+    def own(row):
+        return (row.service == service.id) & (row.building == places.id)
+
+    def scoped(row):
+        return (row.service == service.id) & (row.building == Null)
+
+    return places.join(service, condition=service.company == company
+        ).join(tb, 'LEFT', condition=own(tb)
+        ).join(to, 'LEFT', condition=scoped(to)
+        ).join(nb, 'LEFT', condition=own(nb)
+        ).join(no, 'LEFT', condition=scoped(no)
+        ).select(places.id.as_('building'), service.id.as_('service'),
+            Coalesce(tb.rate, to.rate).as_('rate'),
+            Coalesce(nb.quantity, no.quantity).as_('norm'),
+            Coalesce(nb.coefficient, no.coefficient).as_('coefficient'))
+
+
 def lines(company, month, average_months, average_limit):
     """SELECT account, service, method, quantity, rate, amount of every
     line of the month (amount NULL where a tariff, norm or area lacks)"""
@@ -126,21 +161,10 @@ def lines(company, month, average_months, average_limit):
     account = pool.get('crm.account').__table__()
     premise = pool.get('crm.premise').__table__()
     service = pool.get('crm.service').__table__()
-    tariff = pool.get('crm.tariff').__table__()
-    norm = pool.get('crm.norm').__table__()
     subs = subscriptions(company, month)
     rd = _readings(company, month, average_months, average_limit)
     mt = _meters(company)
-    tb, to = (_valid(tariff, company, month, ['rate']) for _ in range(2))
-    nb, no = (_valid(norm, company, month, ['quantity', 'coefficient'])
-        for _ in range(2))
-
-    def scoped(row):
-        return (row.service == subs.service) & (row.building == Null)
-
-    def own(row):
-        return (row.service == subs.service) & (
-            row.building == premise.building)
+    price = _prices(company, month)
 
     query = subs.join(account, condition=subs.account == account.id
         ).join(premise, 'LEFT', condition=account.premise == premise.id
@@ -149,10 +173,8 @@ def lines(company, month, average_months, average_limit):
             & (rd.service == subs.service)
         ).join(mt, 'LEFT', condition=(mt.account == subs.account)
             & (mt.service == subs.service)
-        ).join(tb, 'LEFT', condition=own(tb)
-        ).join(to, 'LEFT', condition=scoped(to)
-        ).join(nb, 'LEFT', condition=own(nb)
-        ).join(no, 'LEFT', condition=scoped(no))
+        ).join(price, 'LEFT', condition=(price.service == subs.service)
+            & (price.building == Coalesce(premise.building, 0)))
 
     by_meter = service.method == 'meter'
     averaged = [(rd.last_date >= add_months(month, -j), getattr(rd, f'avg{j}'))
@@ -170,11 +192,10 @@ def lines(company, month, average_months, average_limit):
         rd.cur_q,
         (Case(*averaged, else_=Null) if averaged else Literal(None)
             ).as_('avg_q'),
-        (Coalesce(nb.quantity, no.quantity)
-            * Coalesce(account.residents, 0)).as_('norm_q'),
-        Coalesce(nb.coefficient, no.coefficient).as_('coefficient'),
+        (price.norm * Coalesce(account.residents, 0)).as_('norm_q'),
+        price.coefficient,
         Coalesce(account.area, premise.area).as_('area'),
-        Coalesce(tb.rate, to.rate).as_('rate'))
+        price.rate)
 
     quantity = Case(
         (inner.method == 'meter', Round(inner.cur_q, 4)),

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sql import Literal
 from sql.aggregate import Count, Sum
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
@@ -127,6 +128,10 @@ class Period(ModelSQL, ModelView):
         cls.lock(periods)
         for period in periods:
             period.check_open()
+        if backend.name == 'postgresql':
+            # The readings' aggregate over 100k accounts spills to disk at
+            # the default 4MB
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         for period in periods:
             settings = Settings.get(period.company)
             started = time.perf_counter()
