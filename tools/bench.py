@@ -30,7 +30,12 @@ with tools/demo.py and measures, with the baseline in the same run:
     an appeal's page and posting messages at once (a thread load client,
     round-robin over the processes); p50/p95, errors, requests/s per page
     once everybody has signed in (signing in, which hashes a password on
-    purpose, apart) against the hand-written SQL that reads the same rows.
+    purpose, apart) against the hand-written SQL that reads the same rows;
+(g) billing (crm_billing activated at that point): N accounts × 6 services
+    (BENCH_BILLING_ACCOUNTS, default 100 000) with meters and 6 months of
+    readings bulk-loaded, the month's charges run (crm.billing.period
+    compute, first run and re-run) versus a hand-written INSERT … SELECT
+    of the same rows, compared row by row.
 
 (r) receipts (crm_billing activated at that point): one building of N
     accounts (default 500, BENCH_RECEIPT_ACCOUNTS) with a month of
@@ -39,7 +44,7 @@ with tools/demo.py and measures, with the baseline in the same run:
     a page an account, the ГОСТ Р 56042 QR on each): receipts per second,
     the PDF's size, and the time of the data, the QR codes, the layout.
 
-One section alone: BENCH_ONLY=portal make bench (or f, or a,e, or receipts …).
+One section alone: BENCH_ONLY=portal make bench (or f, or a,e, or billing, receipts …).
 
 Only figures are printed; nothing is asserted. The code is the package
 tools/benchlib/.

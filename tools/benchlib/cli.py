@@ -13,6 +13,7 @@ import time
 from . import demogen
 from .create import bench_create, report_create
 from .database import activate, create_database, drop_database
+from .billing import bench_billing, report_billing
 from .intake import bench_intake, report_intake
 from .orders import bench_orders, report_orders
 from .orders import bulk_load as bulk_load_orders
@@ -60,6 +61,9 @@ def main(argv=None):
             'BENCH_THINK', '0.5-1.5'),
         help="pause of a resident between pages, seconds MIN-MAX "
         "(default 0.5-1.5)")
+    parser.add_argument('--billing-accounts', type=int, default=int(
+            os.environ.get('BENCH_BILLING_ACCOUNTS', 100000)),
+        help="accounts charged in (g), 6 services each (default 100000)")
     parser.add_argument('--receipt-accounts', type=int, default=int(
             os.environ.get('BENCH_RECEIPT_ACCOUNTS', 500)),
         help="accounts of the building whose receipts (r) prints "
@@ -74,9 +78,9 @@ def main(argv=None):
     options.repeat = max(options.repeat, 50)
     options.think = tuple(float(x) for x in options.think.split('-', 1))
     aliases = {'portal': 'f', 'create': 'a', 'queue': 'b', 'rpc': 'c',
-        'intake': 'd', 'orders': 'e', 'receipts': 'r'}
+        'intake': 'd', 'orders': 'e', 'billing': 'g', 'receipts': 'r'}
     only = {aliases.get(x.strip(), x.strip())
-        for x in options.only.split(',') if x.strip()} or set('abcdefr')
+        for x in options.only.split(',') if x.strip()} or set('abcdefgr')
     if 'c' in only:
         only.add('b')
 
@@ -132,6 +136,11 @@ def main(argv=None):
             orders = bulk_load_orders(pool, name, options.orders)
             report_orders(orders, time.perf_counter() - t0,
                 bench_orders(pool, name, options.repeat, orders))
+            out()
+        # It activates crm_billing on the database
+        if 'g' in only:
+            report_billing(bench_billing(pool, name,
+                    options.billing_accounts))
             out()
         if 'r' in only:
             report_receipts(bench_receipts(pool, name,
