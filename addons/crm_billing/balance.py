@@ -3,7 +3,7 @@ and opening balances (входящее сальдо) taken over from another bil
 from sql import Literal, Null, Union, Window
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
-from sql.functions import Extract
+from sql.functions import Extract, Round
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.crm_dispatch.address import default_company
@@ -82,9 +82,11 @@ class Balance(ModelSQL, ModelView):
                     order_by=[monthly.month.asc])).as_('segment'))
         window = Window([segmented.account, segmented.segment],
             order_by=[segmented.month.asc])
-        closing = Sum(Coalesce(segmented.opening, zero)
-            + segmented.charged + segmented.penalty - segmented.paid,
-            window=window)
+        # Rounded: SQLite adds numerics as floats (300 + 1000 - 1253.66
+        # would be 46.339999…)
+        closing = Round(Sum(Coalesce(segmented.opening, zero)
+                + segmented.charged + segmented.penalty - segmented.paid,
+                window=window), 2)
         rows = segmented.join(period, 'LEFT', condition=(
                 (period.company == segmented.company)
                 & (period.date == segmented.month))
@@ -104,7 +106,7 @@ class Balance(ModelSQL, ModelView):
             Literal(Null).as_('write_uid'),
             Literal(Null).as_('write_date'),
             rows.company, rows.account, rows.month, rows.period,
-            (rows.closing - rows.charged - rows.penalty + rows.paid
+            Round(rows.closing - rows.charged - rows.penalty + rows.paid, 2
                 ).as_('opening'),
             rows.charged, rows.penalty, rows.paid, rows.closing)
 

@@ -109,13 +109,20 @@ class Exchange(ModelSQL, ModelView):
         return Transaction().user or None
 
     @classmethod
-    def _journal(cls, kind, direction, channel, filename=None):
-        """The journal row of an exchange, created with the user's own
-        rights: who may not create it may not exchange"""
-        company = exchange_company()
-        row, = cls.create([{'company': company, 'kind': kind,
-                    'direction': direction, 'channel': channel,
-                    'filename': filename}])
+    def _company(cls):
+        """The organisation of an exchange the user may make: who may not
+        write its journal may not exchange"""
+        Pool().get('ir.model.access').check(cls.__name__, 'create')
+        return exchange_company()
+
+    @classmethod
+    def _journal(cls, company, kind, direction, channel, filename=None,
+            **counts):
+        "Written once the exchange is done: a refused one leaves no trace"
+        with without_check_access():
+            row, = cls.create([dict(counts, company=company, kind=kind,
+                        direction=direction, channel=channel,
+                        filename=filename)])
         return row
 
     @classmethod
@@ -126,15 +133,15 @@ class Exchange(ModelSQL, ModelView):
         if kind not in IMPORTERS:
             raise UserError(gettext('crm_billing.msg_external_kind',
                     kind=kind))
-        row = cls._journal(kind, 'import', channel, filename)
+        company = cls._company()
         if (kind in EXTERNAL_ONLY
-                and not Settings.get(row.company).external_billing):
+                and not Settings.get(company).external_billing):
             raise UserError(gettext('crm_billing.msg_external_mode_off',
                     kind=KIND_NAMES[kind]))
         with without_check_access():
-            counts = IMPORTERS[kind](row.company.id, lines)
-        cls.write([row], counts)
-        return row
+            counts = IMPORTERS[kind](company, lines)
+        return cls._journal(company, kind, 'import', channel, filename,
+            **counts)
 
     @classmethod
     def import_file(cls, kind, data, filename=None):
@@ -155,10 +162,10 @@ class Exchange(ModelSQL, ModelView):
         Reading = Pool().get('crm.meter.reading')
         if not start or not end or start > end:
             raise UserError(gettext('crm_billing.msg_external_dates'))
-        row = cls._journal('readings', 'export', channel)
+        company = cls._company()
         with without_check_access():
             readings = Reading.search([
-                    ('company', '=', row.company.id),
+                    ('company', '=', company),
                     ('date', '>=', start), ('date', '<=', end),
                     ('state', 'in', EXPORT_STATES),
                     ('source', 'in', EXPORT_SOURCES),
@@ -176,7 +183,8 @@ class Exchange(ModelSQL, ModelView):
                     'source': SOURCE_NAMES.get(r.source, r.source),
                     'state': STATE_NAMES.get(r.state, r.state),
                     } for r in readings]
-        cls.write([row], {'lines': len(rows)})
+        cls._journal(company, 'readings', 'export', channel,
+            lines=len(rows))
         return rows
 
 

@@ -23,7 +23,7 @@ from trytond.protocols.wrappers import (
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from .external_file import KINDS, READING_COLUMNS, write_file
+from .external_file import KINDS, READING_COLUMNS, text_value, write_file
 
 PREFIX = '/<database_name>/crm_billing/external'
 APPLICATION = 'crm_billing'
@@ -99,15 +99,10 @@ def readings(request, pool):
             response.headers['Content-Disposition'] = (
                 f'attachment; filename="readings-{start}-{end}.{fmt}"')
             return response
+        # Dates in ISO, numbers as strings of their digits: a program
+        # reads them without a float's rounding
         return {'readings': [{
-                    c.key: _json(row[c.key]) for c in READING_COLUMNS}
+                    c.key: (text_value(row[c.key], c)
+                        if row[c.key] is not None else None)
+                    for c in READING_COLUMNS}
                 for row in rows]}
-
-
-def _json(value):
-    "Dates as ISO strings, numbers as strings of their digits"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)

@@ -95,9 +95,11 @@ class LineError(Exception):
 
 
 def _norm(text):
-    "A header as typed by hand: case, ё, spaces, the required mark"
-    text = str(text or '').replace('\xa0', ' ').strip().rstrip('*').strip()
-    return re.sub(r'\s+', ' ', text).lower().replace('ё', 'е')
+    """A header as typed by hand or saved by another program: only its
+    letters count (case, ё, spaces, punctuation, the required mark and a
+    «²» that Windows-1251 cannot hold do not)"""
+    return ''.join(c for c in str(text or '').lower().replace('ё', 'е')
+        if c.isalpha())
 
 
 # --- reading ------------------------------------------------------------
@@ -277,7 +279,8 @@ def write_file(columns, rows, fmt, title, example=None):
         writer = csv.writer(output, delimiter=';', lineterminator='\r\n')
         writer.writerow([c.header for c in columns])
         for row in rows:
-            writer.writerow([_csv_value(row.get(c.key)) for c in columns])
+            writer.writerow([text_value(row.get(c.key), c, ',')
+                    for c in columns])
         return output.getvalue().encode('utf-8-sig')
     import openpyxl
     from openpyxl.styles import Font
@@ -289,6 +292,11 @@ def write_file(columns, rows, fmt, title, example=None):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_xlsx_value(row.get(c.key)) for c in columns])
+    for i, column in enumerate(columns, 1):
+        if column.type in DIGITS:
+            letter = openpyxl.utils.get_column_letter(i)
+            for cell in sheet[letter][1:]:
+                cell.number_format = '0.' + '0' * DIGITS[column.type]
     for i, column in enumerate(columns, 1):
         letter = openpyxl.utils.get_column_letter(i)
         sheet.column_dimensions[letter].width = max(14, len(column.header) + 2)
@@ -313,13 +321,21 @@ def write_file(columns, rows, fmt, title, example=None):
     return output.getvalue()
 
 
-def _csv_value(value):
+# Digits after the point of the numbers written: money and quantities
+DIGITS = {'decimal': 2, 'quantity': 3}
+
+
+def text_value(value, column, point='.'):
+    """A value as text: dates as 05.11.2026 (ISO with point «.» for
+    programs), numbers with their column's digits"""
     if value is None:
         return ''
     if isinstance(value, dt.date):
-        return value.strftime('%d.%m.%Y')
-    if isinstance(value, Decimal):
-        return str(value).replace('.', ',')
+        return (value.strftime('%d.%m.%Y') if point == ','
+            else value.isoformat())
+    if isinstance(value, (Decimal, float)) and column.type in DIGITS:
+        text = '%.*f' % (DIGITS[column.type], Decimal(value))
+        return text.replace('.', point)
     return str(value)
 
 
