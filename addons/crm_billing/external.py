@@ -134,11 +134,12 @@ class Exchange(ModelSQL, ModelView):
             raise UserError(gettext('crm_billing.msg_external_kind',
                     kind=kind))
         company = cls._company()
-        if (kind in EXTERNAL_ONLY
-                and not Settings.get(company).external_billing):
-            raise UserError(gettext('crm_billing.msg_external_mode_off',
-                    kind=KIND_NAMES[kind]))
         with without_check_access():
+            if (kind in EXTERNAL_ONLY
+                    and not Settings.get(company).external_billing):
+                raise UserError(gettext(
+                        'crm_billing.msg_external_mode_off',
+                        kind=KIND_NAMES[kind]))
             counts = IMPORTERS[kind](company, lines)
         return cls._journal(company, kind, 'import', channel, filename,
             **counts)

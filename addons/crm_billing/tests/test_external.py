@@ -407,8 +407,11 @@ class CrmBillingExternalTestCase(_DBTestCase):
         external_mode(south)
         n = w['north_accounts'][0].number
         data = csv_file('balances', [[n, '02.2026', '300']])
-        with self.assertRaises(AccessError):
-            self.load(w['north_operator'], 'balances', data)
+        for kind, rows in [('balances', data), ('accounts', csv_file(
+                        'accounts', [['9001', '', '', '', '', '', '', '',
+                                '', '']]))]:
+            with self.subTest(kind=kind), self.assertRaises(AccessError):
+                self.load(w['north_operator'], kind, rows)
         self.load(w['north_accountant'], 'balances', data)
         # South's accountant: north's account is not his
         message = self.refused(w['south_accountant'], 'balances', data)
