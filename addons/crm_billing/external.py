@@ -204,6 +204,7 @@ class UserApplication(metaclass=PoolMeta):
 class ImportStart(ModelView):
     "Load a file of an external billing"
     __name__ = 'crm.billing.exchange.import.start'
+    __string__ = "Load a file of an external billing"
     kind = fields.Selection(KIND_SELECTION, "Data", required=True)
     data = fields.Binary("File", filename='filename', required=True,
         help="CSV or XLSX with the columns of the template.")
@@ -213,6 +214,7 @@ class ImportStart(ModelView):
 class ImportDone(ModelView):
     "File of an external billing loaded"
     __name__ = 'crm.billing.exchange.import.done'
+    __string__ = "File of an external billing loaded"
     exchange = fields.Many2One(
         'crm.billing.exchange', "Exchange", readonly=True)
     summary = fields.Text("Result", readonly=True)
@@ -267,6 +269,7 @@ def summary(exchange):
 class TemplateStart(ModelView):
     "Template of a file of an external billing"
     __name__ = 'crm.billing.exchange.template.start'
+    __string__ = "Template of a file of an external billing"
     kind = fields.Selection(KIND_SELECTION, "Data", required=True)
     format = fields.Selection(FORMATS, "Format", required=True)
 
@@ -293,6 +296,7 @@ class Template(Wizard):
 class ExportStart(ModelView):
     "Export the readings to the external billing"
     __name__ = 'crm.billing.exchange.export.start'
+    __string__ = "Export the readings to the external billing"
     start_date = fields.Date("From", required=True)
     end_date = fields.Date("To", required=True,
         domain=[('end_date', '>=', Eval('start_date'))])
