@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from trytond.transaction import Transaction, without_check_access
 
 from .appeals import _unchecked
-from .core import _env, route
+from .core import MONTHS as MONTHS_GENITIVE, _env, route
 
 BILLING = ('crm.charge', 'crm.account.balance', 'crm.payment')
 YEARS = 3
@@ -57,6 +57,9 @@ def month_name(date):
 _env.filters['money'] = money
 _env.filters['quantity'] = quantity
 _env.filters['month'] = month_name
+# «с декабря 2023 г.»
+_env.filters['since_month'] = lambda d: (
+    f'{MONTHS_GENITIVE[d.month - 1]} {d.year} г.' if d else '')
 
 
 def since(today=None):
