@@ -329,3 +329,81 @@ def executor_world():
     w.update(appeal=appeal, own=own, unallocated=unallocated,
         foreign=foreign, resident=resident)
     return w
+
+
+def billing_portal_setup():
+    """In process, with crm_billing: accounts_setup's organisation with
+    resident A linked to account 5 and B to account 6, two services, a
+    cold-water meter on each account, charges of the last two months (and
+    one four years old), a recalculation, payments, an opening balance;
+    return the ids by name (the caller commits)"""
+    import datetime as dt
+    from decimal import Decimal
+
+    from trytond.modules.crm_billing.tests.tools import (
+        create_meter, create_period, create_services)
+    from trytond.pool import Pool
+    pool = Pool()
+    Link = pool.get('crm.portal.account.link')
+    Charge = pool.get('crm.charge')
+    Payment = pool.get('crm.payment')
+    Reading = pool.get('crm.meter.reading')
+    records = accounts_setup()
+    company = records['company']
+    a5, a6 = records['account5'], records['account6']
+    Link.create([
+            {'web_user': records['resident_a'].id, 'account': a5.id,
+                'method': 'operator', 'active': True},
+            {'web_user': records['resident_b'].id, 'account': a6.id,
+                'method': 'operator', 'active': True}])
+    services = create_services(company, codes=['cold', 'upkeep'])
+    this = dt.date.today().replace(day=1)
+    last = (this - dt.timedelta(days=1)).replace(day=1)
+    before = (last - dt.timedelta(days=1)).replace(day=1)
+    old = this.replace(year=this.year - 4)
+    periods = {d: create_period(company, d) for d in [old, before, last]}
+
+    def charge(account, month, code, amount, quantity=None, rate=None,
+            reason=None):
+        Charge.create([{'company': company.id, 'account': account.id,
+                    'period': periods[month].id,
+                    'service': services[code].id,
+                    'kind': 'recalculation' if reason else 'charge',
+                    'reason': reason,
+                    'method': 'manual' if reason else (
+                        'meter' if code == 'cold' else 'area'),
+                    'quantity': quantity, 'rate': rate,
+                    'amount': Decimal(amount)}])
+    charge(a5, old, 'upkeep', '777.77')
+    charge(a5, before, 'upkeep', '1761.50', '54.2', '32.5')
+    charge(a5, last, 'cold', '253.66', '4.85', '52.3')
+    charge(a5, last, 'upkeep', '1761.50', '54.2', '32.5')
+    charge(a5, last, 'upkeep', '-100.00', reason='Перерасчёт за отопление')
+    charge(a6, last, 'upkeep', '9876.54')
+    Payment.create([
+            {'company': company.id, 'account': a5.id,
+                'date': before + dt.timedelta(days=20),
+                'amount': Decimal('1500.00'), 'document': 'A-774512'},
+            {'company': company.id, 'account': a6.id,
+                'date': last + dt.timedelta(days=3),
+                'amount': Decimal('5555.55'), 'document': 'B-000001'}])
+    meter5 = create_meter(a5, services['cold'], 'ХВ-A1')
+    meter6 = create_meter(a6, services['cold'], 'ХВ-B1')
+    Reading.create([
+            {'meter': meter5.id, 'company': company.id,
+                'date': last + dt.timedelta(days=22),
+                'value': Decimal('17.250'), 'source': 'operator',
+                'state': 'accepted'},
+            {'meter': meter6.id, 'company': company.id,
+                'date': last + dt.timedelta(days=22),
+                'value': Decimal('88.800'), 'source': 'operator',
+                'state': 'accepted'}])
+    return {
+        'company': company.id, 'account5': a5.id, 'account6': a6.id,
+        'number5': a5.number, 'number6': a6.number,
+        'resident_a': records['resident_a'].id,
+        'resident_b': records['resident_b'].id,
+        'meter5': meter5.id, 'meter6': meter6.id,
+        'last': periods[last].id, 'before': periods[before].id,
+        'old': periods[old].id,
+        }

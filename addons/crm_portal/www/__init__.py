@@ -7,3 +7,5 @@ from . import files  # noqa: F401
 from . import notifications  # noqa: F401
 from . import accounts  # noqa: F401
 from . import executor  # noqa: F401
+from . import billing  # noqa: F401
+from . import readings  # noqa: F401

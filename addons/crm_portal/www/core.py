@@ -40,14 +40,19 @@ CSRF_FIELD = 'csrf_token'
 # Sizes of a request: photos are sent with forms
 MAX_REQUEST_SIZE = 6 * 5 * 1024 * 1024
 
-# Main menu of a resident: (endpoint path, label, icon).  Other addons
-# (billing, informing) append their sections here when they are imported.
+# Main menu of a resident: (endpoint path, label, icon[, model]).  An entry
+# with a model shows only on a database whose modules define it (billing,
+# informing are optional).
 RESIDENT_NAV = [
     ('/appeals', "Заявки", 'appeals'),
     ('/accounts', "Лицевые счета", 'accounts'),
+    ('/billing', "Начисления", 'billing', 'crm.charge'),
+    ('/readings', "Показания", 'readings', 'crm.meter.reading'),
     ('/notifications', "Уведомления", 'bell'),
     ('/profile', "Профиль", 'profile'),
     ]
+# Models of optional modules each route path needs (route(requires=))
+REQUIRES = {}
 EXECUTOR_NAV = [
     ('/orders', "Мои заявки", 'orders'),
     ]
@@ -165,10 +170,19 @@ class Page:
 
     def nav(self):
         if self.web_user:
-            return RESIDENT_NAV
+            return [entry[:3] for entry in RESIDENT_NAV
+                if len(entry) < 4 or self.has_model(entry[3])]
         if self.staff_user:
             return EXECUTOR_NAV
         return []
+
+    def has_model(self, name):
+        "Whether the modules activated on the database define the model"
+        try:
+            self.pool.get(name)
+        except KeyError:
+            return False
+        return True
 
     def unread(self):
         if not self.web_user:
@@ -335,19 +349,22 @@ class _Acting:
             self._entered.pop().__exit__(*exc)
 
 
-def route(path, methods=('GET',), login='resident', max_size=None):
+def route(path, methods=('GET',), login='resident', max_size=None,
+        requires=()):
     """Register ``handler(page, **values)`` at /<database>/portal<path>.
 
     login: 'resident' (a resident's session required), 'executor' (a
     back-office session of an executor), 'any' (both may come), None
-    (anybody, e.g. the sign-in page)."""
+    (anybody, e.g. the sign-in page).  requires: models of optional
+    modules the page needs; without them it answers 404."""
     def decorator(func):
         @wraps(func)
         @with_pool
         @with_transaction(readonly=False, context={'language': 'ru'})
         def endpoint(request, pool, **values):
             try:
-                pool.get('crm.portal.notification')
+                for name in ('crm.portal.notification',) + tuple(requires):
+                    pool.get(name)
             except KeyError:
                 raise NotFound()
             database_name = pool.database_name
@@ -386,6 +403,7 @@ def route(path, methods=('GET',), login='resident', max_size=None):
             return page.apply_cookies(response)
         if max_size:
             endpoint.max_request_size = max_size
+        REQUIRES[path] = tuple(requires)
         app.route(PREFIX + path, methods=list(methods))(endpoint)
         return func
     return decorator
