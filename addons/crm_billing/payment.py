@@ -9,10 +9,15 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.crm_dispatch.address import default_company
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .period import month_label
+
+
+def in_max():
+    "How many ids one IN of the database takes"
+    return Transaction().database.IN_MAX
 
 
 def closed_months(company_months):
@@ -21,7 +26,7 @@ def closed_months(company_months):
     Period = Pool().get('crm.billing.period')
     found = set()
     for company, months in _by_company(company_months).items():
-        for sub in grouped_slice(sorted(months)):
+        for sub in grouped_slice(sorted(months), in_max()):
             found.update(p.date for p in Period.search([
                         ('company', '=', company),
                         ('date', 'in', list(sub)),
@@ -77,10 +82,11 @@ class Registry(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         count = {r.id: 0 for r in registries}
         total = {r.id: 0 for r in registries}
-        for sub in grouped_slice([r.id for r in registries]):
+        for sub in grouped_slice([r.id for r in registries], in_max()):
             cursor.execute(*payment.select(
                     payment.registry, Count(payment.id), Sum(payment.amount),
-                    where=reduce_ids(payment.registry, sub),
+                    where=fields.SQL_OPERATORS['in'](
+                        payment.registry, sub),
                     group_by=[payment.registry]))
             for registry, n, amount in cursor:
                 count[registry] = n

@@ -10,9 +10,10 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateAction, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
-from .payment import closed_months
+from .payment import closed_months, in_max
 from .payment_format import COLUMNS, REQUIRED
 
 # The refusal lists this many faulty lines, then how many more there are
@@ -112,7 +113,7 @@ def import_registry(company, format_, data, filename):
     accounts = {}
     # Payments to a closed account are still money received
     with Transaction().set_context(active_test=False):
-        for sub in grouped_slice(sorted(numbers)):
+        for sub in grouped_slice(sorted(numbers), in_max()):
             for account in Account.search([
                         ('company', '=', company.id),
                         ('number', 'in', list(sub)),

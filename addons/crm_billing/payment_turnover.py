@@ -18,6 +18,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateView, Wizard
 
+from .payment import in_max
 from .period import month_label
 
 AMOUNTS = ['opening', 'charged', 'penalty', 'paid', 'closing']
@@ -74,7 +75,7 @@ def turnover(company, start, end, building=None):
             }
     lines = []
     with Transaction().set_context(active_test=False):
-        for sub in grouped_slice(list(rows)):
+        for sub in grouped_slice(list(rows), in_max()):
             for record in Account.browse(sub):
                 lines.append({
                         'account': record.id,

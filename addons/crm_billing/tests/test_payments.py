@@ -408,9 +408,8 @@ class CrmBillingPaymentsTestCase(_DBTestCase):
                 Registry.read([registry.id], ['filename'])
         # Only accountants import registries
         with acting_as(w['north_operator']):
-            session_id, _, _ = Import.create()
             with self.assertRaises(UserError):
-                Import.execute(session_id, {}, 'start')
+                Import.create()
 
 
 del _DBTestCase
