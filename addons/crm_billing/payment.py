@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from sql.aggregate import Count, Sum
 
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
@@ -16,8 +17,8 @@ from .period import month_label
 
 
 def in_max():
-    "How many ids one IN of the database takes"
-    return Transaction().database.IN_MAX
+    "How many values one query of the database takes"
+    return MAX_QUERY_PARAMS
 
 
 def closed_months(company_months):
