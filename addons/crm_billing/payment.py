@@ -108,15 +108,6 @@ class Registry(ModelSQL, ModelView):
                 ], limit=1)
         return found[0] if found else None
 
-    @classmethod
-    def delete(cls, registries):
-        "A registry goes with its payments, unless one is in a closed month"
-        Payment = Pool().get('crm.payment')
-        payments = [p for r in registries for p in r.payments]
-        # Payment.delete refuses closed months with the list of them
-        Payment.delete(payments)
-        super().delete(registries)
-
 
 class Payment(ModelSQL, ModelView):
     "Payment (Оплата)"
@@ -145,6 +136,8 @@ class Payment(ModelSQL, ModelView):
             ('portal', "Portal"),
             ], "Source", required=True,
         states={'readonly': Bool(Eval('registry'))})
+    # Tryton deletes a registry's payments through Payment.delete, so a
+    # registry with a payment of a closed month stays
     registry = fields.Many2One(
         'crm.payment.registry', "Registry", ondelete='CASCADE', readonly=True)
     document = fields.Char("Document", help="Bank's payment number.")

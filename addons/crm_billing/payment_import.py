@@ -21,7 +21,8 @@ SHOWN_ERRORS = 20
 
 
 def _refuse(filename, errors):
-    shown = [gettext('crm_billing.msg_payments_registry_line', line=n, reason=r)
+    shown = [
+        gettext('crm_billing.msg_payments_registry_line', line=n, reason=r)
         for n, r in errors[:SHOWN_ERRORS]]
     if len(errors) > SHOWN_ERRORS:
         shown.append(gettext('crm_billing.msg_payments_registry_more',
@@ -99,7 +100,8 @@ def import_registry(company, format_, data, filename):
     digest = hashlib.sha256(data).hexdigest()
     twin = Registry.find_twin(company, digest)
     if twin:
-        raise UserError(gettext('crm_billing.msg_payments_registry_twice_detail',
+        raise UserError(gettext(
+                'crm_billing.msg_payments_registry_twice_detail',
                 filename=twin.filename or '', number=twin.id,
                 date=twin.date.strftime('%d.%m.%Y') if twin.date else '',
                 count=twin.count,
@@ -136,7 +138,8 @@ def import_registry(company, format_, data, filename):
                 if error:
                     reasons.append(error)
             if values['date'] and values['date'].replace(day=1) in months:
-                reasons.append(gettext('crm_billing.msg_payments_registry_closed',
+                reasons.append(gettext(
+                        'crm_billing.msg_payments_registry_closed',
                         date=values['date'].strftime('%d.%m.%Y')))
         errors.extend((number, r) for r in reasons)
         if not reasons:

@@ -210,8 +210,8 @@ class Turnover(Wizard):
         first, last = start.start.replace(day=1), start.end.replace(day=1)
         months = (month_label(first) if first == last
             else f'{month_label(first)} — {month_label(last)}')
-        title = gettext('crm_billing.msg_payments_turnover_title', months=months,
-            scope=(start.building.rec_name if start.building
+        title = gettext('crm_billing.msg_payments_turnover_title',
+            months=months, scope=(start.building.rec_name if start.building
                 else Pool().get('company.company')(company).rec_name))
         filename = 'osv-%s-%s.xlsx' % (
             first.strftime('%Y-%m'), last.strftime('%Y-%m'))
