@@ -169,7 +169,7 @@ class RegistryFormat(DeactivableMixin, ModelSQL, ModelView):
             yield number, [c.strip() if isinstance(c, str) else c
                 for c in cells]
 
-    def column_index(self, name, header):
+    def position_of(self, name, header):
         """The 0-based index of the column of the field name, or None
         when the format has none; a KeyError when the header lacks it"""
         column = (getattr(self, f'{name}_column') or '').strip()

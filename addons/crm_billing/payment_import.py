@@ -42,7 +42,7 @@ def _parse(format_, data):
                 indexes = {}
                 for name in COLUMNS:
                     try:
-                        indexes[name] = format_.column_index(name, header)
+                        indexes[name] = format_.position_of(name, header)
                     except ValueError:
                         raise UserError(gettext(
                                 'crm_billing.msg_payments_registry_no_column',
