@@ -35,7 +35,7 @@ class ChargeMonth(ModelSQL, ModelView):
     __name__ = 'crm.account.charge_month'
     __string__ = "Charges by month"
     company = fields.Many2One('company.company', "Organisation")
-    account = fields.Many2One('crm.account', "Account")
+    account = fields.Many2One('crm.account', "Account", required=True)
     period = fields.Many2One('crm.billing.period', "Period")
     month = fields.Date("Month")
     service = fields.Many2One('crm.service', "Service")
@@ -52,8 +52,10 @@ class ChargeMonth(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('account')
+        # The services of a month in their order, as on the receipt
         cls._order = [
-            ('month', 'DESC'), ('service', 'ASC'), ('id', 'ASC')]
+            ('month', 'DESC'), ('service.sequence', 'ASC NULLS LAST'),
+            ('service.name', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
@@ -104,11 +106,10 @@ class Account(metaclass=PoolMeta):
     last_payment_amount = fields.Function(
         fields.Numeric("Last Payment Amount", digits=(16, 2)),
         'get_last_payment')
-    charge_months = fields.Function(fields.One2Many(
-            'crm.account.charge_month', None, "Charges by Month",
+    charge_months = fields.Function(fields.Many2Many(
+            'crm.account.charge_month', None, None, "Charges by Month",
             help="The last 12 billing months of the account, by service: "
-            "quantity, rate, charge and recalculation.",
-            readonly=True),
+            "quantity, rate, charge and recalculation."),
         'get_charge_months')
     billing_payments = fields.One2Many(
         'crm.payment', 'account', "Payments", readonly=True)
