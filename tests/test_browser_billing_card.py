@@ -28,6 +28,16 @@ def _month(today, back):
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _date(date):
+    "A date as trytond's JSON-RPC reads it"
+    return {'__class__': 'date', 'year': date.year, 'month': date.month,
+        'day': date.day}
+
+
+def _dec(text):
+    return {'__class__': 'Decimal', 'decimal': text}
+
+
 def _one(client, model, domain, values):
     "The record of model matching domain, created with values if none"
     found = client.model(model, 'search', domain, 0, 1, None)
@@ -52,8 +62,8 @@ def _billing_of(admin, company, account):
                 'company': company, 'code': code, 'name': name,
                 'unit': unit, 'method': method, 'sequence': sequence})
     periods = [_one(admin, 'crm.billing.period', [
-                ('company', '=', company), ('date', '=', m.isoformat())],
-            {'company': company, 'date': m.isoformat()})
+                ('company', '=', company), ('date', '=', _date(m))],
+            {'company': company, 'date': _date(m)})
         for m in [first, second]]
     if not admin.model('crm.charge', 'search',
             [('account', '=', account)], 0, 1, None):
@@ -67,21 +77,22 @@ def _billing_of(admin, company, account):
                     'company': company, 'account': account,
                     'period': period, 'service': services[code],
                     'method': 'meter' if code == 'card_cold' else 'area',
-                    'quantity': quantity, 'rate': rate, 'amount': amount}
+                    'quantity': _dec(quantity), 'rate': _dec(rate),
+                    'amount': _dec(amount)}
                 for period, code, quantity, rate, amount in lines])
         admin.model('crm.payment', 'create', [{
                     'company': company, 'account': account,
-                    'date': (second + dt.timedelta(days=9)).isoformat(),
-                    'amount': '2023.00', 'payer': 'Иванов П. С.'}])
+                    'date': _date(second + dt.timedelta(days=9)),
+                    'amount': _dec('2023.00'), 'payer': 'Иванов П. С.'}])
         meter, = admin.model('crm.meter', 'create', [{
                     'company': company, 'account': account,
                     'kind': 'individual', 'service': services['card_cold'],
                     'serial': 'ХВ-0451', 'place': 'Ванная',
-                    'digits': 5, 'initial_value': '100'}])
+                    'digits': 5, 'initial_value': _dec('100')}])
         admin.model('crm.meter.reading', 'create', [{
                     'meter': meter, 'company': company,
-                    'date': (m + dt.timedelta(days=23)).isoformat(),
-                    'value': value, 'consumption': consumption,
+                    'date': _date(m + dt.timedelta(days=23)),
+                    'value': _dec(value), 'consumption': _dec(consumption),
                     'source': 'operator', 'state': 'accepted'}
                 for m, value, consumption in [
                     (_month(today, 3), '103', '3'), (first, '108', '5'),
@@ -112,6 +123,16 @@ def _english(driver):
     return [t for t in texts if LATIN.search(t)]
 
 
+def _plain(text):
+    "Text with sao's no-break group separators as plain spaces"
+    return text.replace('\xa0', ' ').replace('\u202f', ' ')
+
+
+def _widgets(driver, names):
+    boxes = driver.execute_script(_WIDGETS_JS, names) or {}
+    return {n: _plain(b['text']) for n, b in boxes.items()}
+
+
 def _tab(driver, title):
     tab, = [t for t in _visible(driver, f'{PANE} .nav-tabs a')
         if t.text.strip() == title]
@@ -120,7 +141,7 @@ def _tab(driver, title):
 
 
 def _rows(driver):
-    return [r.text for r in _visible(driver,
+    return [_plain(r.text) for r in _visible(driver,
             f'{PANE} .tab-content .tab-pane.active tbody tr:not(.more-row)')
         if r.text.strip()]
 
@@ -146,22 +167,20 @@ def test_billing_card_from_the_appeal(crm_server, browser):
                 'text', ''))
         time.sleep(1)
         # The debt beside the appeal's accounts
-        accounts = driver.execute_script(_WIDGETS_JS, ['accounts'])
-        assert debt in accounts['accounts']['text'], accounts
+        accounts = _widgets(driver, ['accounts'])['accounts']
+        assert debt in accounts, accounts
         _shot(driver, 'billing_card_01_appeal.png')
 
         _click_button(driver, 'Расчёты по счёту')
-        wait.until(lambda d: (d.execute_script(
-                    _WIDGETS_JS, ['billing_debt']) or {}).get(
-                'billing_debt', {}).get('text') == debt)
+        wait.until(lambda d: debt in _widgets(
+                d, ['billing_debt']).get('billing_debt', ''))
         time.sleep(1)
         title = [t.text for t in _visible(driver, '#tablist a')
             if 'Расчёты' in t.text]
         assert title and number in title[0], title
-        boxes = driver.execute_script(_WIDGETS_JS,
-            ['number', 'billing_debt', 'last_payment_amount'])
-        assert number in boxes['number']['text']
-        assert '2 023,00' in boxes['last_payment_amount']['text']
+        boxes = _widgets(driver, ['number', 'last_payment_amount'])
+        assert number in boxes['number'], boxes
+        assert '2 023,00' in boxes['last_payment_amount'], boxes
         months = _rows(driver)
         # The latest month first, its services in their order
         assert len(months) == 4, months
