@@ -129,7 +129,11 @@ def _plain(text):
 
 
 def _widgets(driver, names):
-    boxes = driver.execute_script(_WIDGETS_JS, names) or {}
+    "What the widgets of the current form show ({} while it is not open)"
+    try:
+        boxes = driver.execute_script(_WIDGETS_JS, names) or {}
+    except Exception:  # noqa: BLE001 - another form is still shown
+        return {}
     return {n: _plain(b['text']) for n, b in boxes.items()}
 
 
