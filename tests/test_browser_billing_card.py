@@ -199,7 +199,7 @@ def test_billing_card_from_the_appeal(crm_server, browser):
         _shot(driver, 'billing_card_03_balances.png')
         _tab(driver, 'Оплаты')
         assert '2 023,00' in _rows(driver)[0]
-        _tab(driver, 'Счётчики')
+        _tab(driver, 'Приборы учёта')
         meters = _rows(driver)
         assert 'ХВ-0451' in meters[0] and '112' in meters[0], meters
         assert not _english(driver), _english(driver)

@@ -15,7 +15,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONEncoder
 
-from .period import CHARGE_METHODS
+from .period import CHARGE_METHODS, month_label
 
 # How many billing months the card lists: a year answers «почему столько»
 # and compares the same season; older ones are in the balance history
@@ -109,7 +109,8 @@ class Account(metaclass=PoolMeta):
     charge_months = fields.Function(fields.Many2Many(
             'crm.account.charge_month', None, None, "Charges by Month",
             help="The last 12 billing months of the account, by service: "
-            "quantity, rate, charge and recalculation."),
+            "quantity, rate, charge and recalculation.",
+            readonly=True),
         'get_charge_months')
     billing_payments = fields.One2Many(
         'crm.payment', 'account', "Payments", readonly=True)
@@ -151,6 +152,15 @@ class Account(metaclass=PoolMeta):
                         ('account', '=', account.id),
                         ('month', '>=', since)])]
         return result
+
+
+class Balance(metaclass=PoolMeta):
+    __name__ = 'crm.account.balance'
+    # «ноябрь 2026» also for a month of payments only, with no period yet
+    month_name = fields.Function(fields.Char("Month"), 'get_month_name')
+
+    def get_month_name(self, name):
+        return month_label(self.month) if self.month else None
 
 
 class Meter(metaclass=PoolMeta):
