@@ -206,8 +206,9 @@ def test_billing_card_from_the_appeal(crm_server, browser):
         _shot(driver, 'billing_card_04_meters.png')
 
         # sao's button of a row acts on the selected row: select it first
-        _visible(driver, f'{PANE} .tab-content .tab-pane.active '
-            'tbody tr:not(.more-row) td[headers]')[1].click()
+        serial, = [c for c in _visible(driver, f'{PANE} .tab-content '
+                '.tab-pane.active tbody td') if c.text.strip() == 'ХВ-0451']
+        serial.click()
         time.sleep(1)
         _click_button(driver, 'График')
         wait.until(lambda d: _visible(d, f'{PANE} .graph svg, {PANE} '
