@@ -173,6 +173,12 @@ def test_billing_card_from_the_appeal(crm_server, browser):
         # The debt beside the appeal's accounts
         accounts = _widgets(driver, ['accounts'])['accounts']
         assert debt in accounts, accounts
+        # The card does not scroll sideways
+        widths = driver.execute_script(f"""
+            const form = document.querySelector('{PANE} .form');
+            return [form.scrollWidth, form.clientWidth];""")
+        assert widths[0] <= widths[1], f'sideways scrolling: {widths}'
+
         _shot(driver, 'billing_card_01_appeal.png')
 
         _click_button(driver, 'Расчёты по счёту')
