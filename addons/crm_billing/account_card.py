@@ -114,8 +114,12 @@ class Account(metaclass=PoolMeta):
         'get_charge_months')
     billing_payments = fields.One2Many(
         'crm.payment', 'account', "Payments", readonly=True)
-    balances = fields.One2Many(
-        'crm.account.balance', 'account', "Balance History", readonly=True)
+    # Not a One2Many: on PostgreSQL the balance's id (account × 1200 +
+    # months, from EXTRACT) is a Decimal which the One2Many passes on as is
+    balances = fields.Function(fields.Many2Many(
+            'crm.account.balance', None, None, "Balance History",
+            readonly=True),
+        'get_balances')
 
     def get_billing_debt(self, name):
         Balance = Pool().get('crm.account.balance')
@@ -135,6 +139,15 @@ class Account(metaclass=PoolMeta):
                 if 'last_payment_amount' in names:
                     result['last_payment_amount'][account.id] = (
                         payment.amount)
+        return result
+
+    @classmethod
+    def get_balances(cls, accounts, name):
+        Balance = Pool().get('crm.account.balance')
+        result = {a.id: [] for a in accounts}
+        for balance in Balance.search(
+                [('account', 'in', [a.id for a in accounts])]):
+            result[balance.account.id].append(int(balance.id))
         return result
 
     @classmethod
