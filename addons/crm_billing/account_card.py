@@ -21,7 +21,6 @@ from .period import CHARGE_METHODS, month_label
 # and compares the same season; older ones are in the balance history
 CARD_MONTHS = 12
 # Readings that count for the charges (the contract of the readings part)
-COUNTED_STATES = ('accepted', 'late')
 
 
 def months_back(date, months):
@@ -178,16 +177,11 @@ class Balance(metaclass=PoolMeta):
 
 class Meter(metaclass=PoolMeta):
     __name__ = 'crm.meter'
-    last_reading_date = fields.Function(
-        fields.Date("Last Reading On",
-            help="The date of the last reading that counts for the "
-            "charges (accepted, late or approved)."),
-        'get_last_reading')
-    last_reading_value = fields.Function(
-        fields.Numeric("Last Reading", digits=(16, 3)), 'get_last_reading')
+    # The date and value of the last counted reading are the readings
+    # part's (last_date, last_value); the card adds its consumption
     last_consumption = fields.Function(
         fields.Numeric("Last Consumption", digits=(16, 3)),
-        'get_last_reading')
+        'get_last_consumption')
 
     @classmethod
     def __setup__(cls):
@@ -199,22 +193,12 @@ class Meter(metaclass=PoolMeta):
                 })
 
     @classmethod
-    def get_last_reading(cls, meters, names):
+    def get_last_consumption(cls, meters, name):
         Reading = Pool().get('crm.meter.reading')
-        columns = {
-            'last_reading_date': 'date',
-            'last_reading_value': 'value',
-            'last_consumption': 'consumption',
-            }
-        result = {n: {m.id: None for m in meters} for n in names}
+        result = {}
         for meter in meters:
-            found = Reading.search([
-                    ('meter', '=', meter.id),
-                    ('state', 'in', COUNTED_STATES),
-                    ], order=[('date', 'DESC'), ('id', 'DESC')], limit=1)
-            if found:
-                for name in names:
-                    result[name][meter.id] = getattr(found[0], columns[name])
+            last = Reading.last_counted(meter)
+            result[meter.id] = last.consumption if last else None
         return result
 
     @classmethod

@@ -1,6 +1,6 @@
 """Balances of the accounts by month, read from charges, penalties, payments
 and opening balances (входящее сальдо) taken over from another billing."""
-from sql import Literal, Null, Union, Window
+from sql import Cast, Literal, Null, Union, Window
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Extract, Round
@@ -97,10 +97,11 @@ class Balance(ModelSQL, ModelView):
                 closing.as_('closing'))
         # One row per account and month: the id encodes both (months
         # counted from the year 2000)
-        month_no = ((Extract('YEAR', rows.month) - 2000) * 12
-            + Extract('MONTH', rows.month) - 1)
+        # (PostgreSQL's EXTRACT gives a numeric: the id must be an integer)
+        month_no = Cast((Extract('YEAR', rows.month) - 2000) * 12
+            + Extract('MONTH', rows.month) - 1, 'INTEGER')
         return rows.select(
-            (rows.account * 1200 + month_no).as_('id'),
+            Cast(rows.account * 1200 + month_no, 'BIGINT').as_('id'),
             Literal(0).as_('create_uid'),
             Literal(Null).as_('create_date'),
             Literal(Null).as_('write_uid'),

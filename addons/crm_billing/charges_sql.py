@@ -29,7 +29,8 @@ from sql.functions import Round, RowNumber
 from trytond import backend
 from trytond.pool import Pool
 
-COUNTED = ['accepted', 'late']
+from .readings_check import COUNTED
+
 
 
 def add_months(date, months):

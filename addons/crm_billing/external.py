@@ -24,6 +24,7 @@ from .external_file import (
     KIND_NAMES, KINDS, READING_COLUMNS, LineError, read_file, template,
     write_file)
 from .external_kinds import EXTERNAL_ONLY, IMPORTERS
+from .readings_check import COUNTED
 
 KIND_SELECTION = [
     ('accounts', "Accounts"),
@@ -35,7 +36,6 @@ KIND_SELECTION = [
 FORMATS = [('xlsx', "Excel (XLSX)"), ('csv', "CSV")]
 # The readings sent back: counted ones taken here (an imported reading
 # came from the billing itself)
-EXPORT_STATES = ['accepted', 'late']
 EXPORT_SOURCES = ['operator', 'portal', 'robot']
 SOURCE_NAMES = {'operator': "оператор", 'portal': "личный кабинет",
     'robot': "робот", 'import': "загрузка"}
@@ -168,7 +168,7 @@ class Exchange(ModelSQL, ModelView):
             readings = Reading.search([
                     ('company', '=', company),
                     ('date', '>=', start), ('date', '<=', end),
-                    ('state', 'in', EXPORT_STATES),
+                    ('state', 'in', COUNTED),
                     ('source', 'in', EXPORT_SOURCES),
                     ('meter.kind', '=', 'individual'),
                     ], order=[('date', 'ASC'), ('id', 'ASC')])

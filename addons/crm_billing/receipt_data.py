@@ -18,9 +18,9 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import receipt_qr
 from .period import month_label
+from .readings_check import COUNTED
 
 ZERO = Decimal(0)
-COUNTED = ('accepted', 'late')
 # Requisites of the QR read from a field: name → (model, field)
 QR_FIELDS = {
     'Name': ('crm.billing.settings', 'payee_name'),

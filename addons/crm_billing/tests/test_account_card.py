@@ -220,7 +220,7 @@ class CrmBillingAccountCardTestCase(_DBTestCase):
         with acting_as(w['north_operator']):
             meter = Meter(meter.id)
             self.assertEqual(
-                (meter.last_reading_date, meter.last_reading_value,
+                (meter.last_date, meter.last_value,
                     meter.last_consumption),
                 (dt.date(2026, 2, 24), D('109'), D('4')))
             action = Meter.open_readings_graph([meter])
