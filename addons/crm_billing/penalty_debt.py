@@ -55,6 +55,7 @@ def charge_months(company, account_ids, date):
     totals = defaultdict(list)
     paid = defaultdict(list)
     for sub_ids in grouped_slice(account_ids):
+        sub_ids = list(sub_ids)
         cursor.execute(*charge.join(period,
                 condition=charge.period == period.id
                 ).select(charge.account, period.date, Sum(charge.amount),
