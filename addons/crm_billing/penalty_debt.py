@@ -19,6 +19,14 @@ Month = namedtuple('Month', ['month', 'due_date', 'amount', 'allocations'])
 Debt = namedtuple('Debt', ['month', 'amount', 'due_date', 'days_overdue'])
 
 
+CENT = Decimal('0.01')
+
+
+def money(value):
+    "A sum read from SQL as Decimal (SQLite sums numerics as floats)"
+    return Decimal(value).quantize(CENT)
+
+
 def next_month(date):
     return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
@@ -64,14 +72,14 @@ def charge_months(company, account_ids, date):
                 group_by=[charge.account, period.date],
                 order_by=[charge.account, period.date]))
         for account_id, month, amount in cursor:
-            totals[account_id].append((_to_date(month), Decimal(amount)))
+            totals[account_id].append((_to_date(month), money(amount)))
         cursor.execute(*payment.select(
                 payment.account, payment.date, payment.amount,
                 where=reduce_ids(payment.account, sub_ids)
                 & (payment.date <= date),
                 order_by=[payment.account, payment.date, payment.id]))
         for account_id, pay_date, amount in cursor:
-            paid[account_id].append((_to_date(pay_date), Decimal(amount)))
+            paid[account_id].append((_to_date(pay_date), money(amount)))
 
     result = {}
     for account_id in account_ids:

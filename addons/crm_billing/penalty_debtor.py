@@ -15,7 +15,7 @@ from trytond.pyson import Eval, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
-from .penalty_debt import open_debts
+from .penalty_debt import money, open_debts
 
 DUTY_KINDS = [
     ('court_order', "Court order"),
@@ -200,9 +200,9 @@ class Case(ModelSQL, ModelView):
 
     def compute_duty(self):
         kind = self.stage.duty_kind if self.stage else None
-        claim = self.claim
+        claim = self.get_claim('claim')
         if not kind or claim <= 0:
-            return self.state_duty
+            return getattr(self, 'state_duty', None)
         return Pool().get('crm.debtor.duty_scale').duty(claim, kind)
 
     @classmethod
@@ -219,7 +219,8 @@ class Case(ModelSQL, ModelView):
                 recipients.append({
                         'case': case, 'account': case.account,
                         'party': party,
-                        'phones': [m.value for m in mechanisms
+                        # compact: the gateways take +7XXXXXXXXXX
+                        'phones': [m.value_compact for m in mechanisms
                             if m.type in {'phone', 'mobile'}],
                         'emails': [m.value for m in mechanisms
                             if m.type == 'email'],
@@ -244,7 +245,7 @@ def debtor_amounts(company, account_ids, date):
                 where=penalty.account.in_(account_ids)
                 & (period.date <= date),
                 group_by=[penalty.account]))
-        penalties = {a: Decimal(s) for a, s in cursor}
+        penalties = {a: money(s) for a, s in cursor}
     result = {}
     for account_id, (debts, age) in open_debts(
             company, account_ids, date).items():
