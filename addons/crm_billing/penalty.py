@@ -281,6 +281,20 @@ class Period(metaclass=PoolMeta):
     __name__ = 'crm.billing.period'
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # A button so that only the accountants (ir.model.button) run it,
+        # from a form, the wizard or RPC
+        cls._buttons.update({
+                'compute_penalties': {
+                    'invisible': Eval('state') == 'closed',
+                    'icon': 'tryton-launch',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button
     def compute_penalties(cls, periods):
         """Replace the penalties of the periods by those of the days of
         their month, for every account of the organisation"""
