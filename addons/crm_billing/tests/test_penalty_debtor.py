@@ -110,6 +110,8 @@ class CrmBillingDebtorTestCase(_DBTestCase):
                 # row 2 up to 300000: 2000 + 1.5 % × 200000 = 5000
                 ('300000.00', 'court_order', 5000),
                 ('300000.00', 'lawsuit', 10000),
+                # 10000 + 2.5 % × 20 = 10000.50: half a rouble rounds up
+                ('300020.00', 'lawsuit', 10001),
                 # 314000 + 0.15 % × 500 000 000 = 1 064 000 > 900 000
                 ('600000000.00', 'lawsuit', 900000),
                 ]:
