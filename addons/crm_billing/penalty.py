@@ -20,7 +20,7 @@ from .penalty_debt import charge_months, next_month
 
 # ЖК РФ ст.155 ч.14: the tiers of the delay, counted from the day after
 # the due date
-FIRST_DAY, SECOND_TIER_DAY = 30, 91
+FIRST_DAY, SECOND_TIER_DAY = 31, 91
 FRACTIONS = {300: Decimal(1) / 300, 130: Decimal(1) / 130}
 
 

@@ -161,10 +161,16 @@ class CrmBillingPenaltyTestCase(_DBTestCase):
                 (D(2026, 3, 20), 6, Decimal('9.50'), Decimal('5.70')),
                 (D(2026, 3, 26), 6, Decimal('16'), Decimal('9.60'))])
         self.assertEqual(penalty.amount, Decimal('26.50'))
+        # A cap above the key rate changes nothing: 480 × 19 / 300 = 30.40
+        rule, = Moratorium.search([])
+        rule.rate = Decimal('18')
+        rule.save()
+        Period.compute_penalties([months[3]])
+        penalty, = pool.get('crm.penalty').search([])
+        self.assertEqual(penalty.amount, Decimal('30.40'))
         # A fixed rate applies even above the key rate: 20–25 at 18 %:
         # 540 × 6 / 300 = 10.80
-        rule, = Moratorium.search([])
-        rule.kind, rule.rate = 'fixed', Decimal('18')
+        rule.kind = 'fixed'
         rule.save()
         Period.compute_penalties([months[3]])
         penalty, = pool.get('crm.penalty').search([])
