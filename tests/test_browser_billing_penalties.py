@@ -68,8 +68,10 @@ def _open_row(driver, wait, text):
     wait.until(lambda d: [r for r in _visible(d, ROWS) if text in r.text])
     time.sleep(1)
     row, = [r for r in _visible(driver, ROWS) if text in r.text][:1]
-    ActionChains(driver).double_click(
-        row.find_elements('css selector', 'td[headers]')[0]).perform()
+    # The last cell: the first ones are links that open their record
+    cells = [c for c in row.find_elements('css selector', 'td[headers]')
+        if c.is_displayed()]
+    ActionChains(driver).double_click(cells[-1]).perform()
     wait.until(lambda d: _visible(
             d, '#tabcontent .tab-pane.active .form'))
     time.sleep(1.5)

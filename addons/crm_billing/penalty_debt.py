@@ -90,7 +90,7 @@ def charge_months(company, account_ids, date):
                         month, due_date(month, payment_day), amount, []))
             elif amount < 0:
                 credits.append((month, -amount))
-        credits.sort(key=lambda c: c[0]); months.reverse()
+        credits.sort(key=lambda c: c[0])
         _allocate(months, credits)
         result[account_id] = months
     return result
