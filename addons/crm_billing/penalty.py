@@ -213,7 +213,7 @@ class KeyRates:
         moratorium wins over rate rules, the lowest rate rule over others"""
         rules = [m for m in self.moratoria if m.applies(day)]
         if any(m.kind == 'suspend' for m in rules):
-            return rate, None
+            return None, None
         best = None
         for rule in rules:
             adjusted = rule.adjust(rate)
