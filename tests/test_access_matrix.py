@@ -58,6 +58,13 @@ BY_COMPANY = {
     'crm.payment': ('company', {'payer': 'Чужой плательщик'}),
     'crm.penalty': ('company', {}),
     'crm.account.balance': ('company', {}),
+    'crm.account.charge_month': ('company', {}),
+    'crm.account.opening': ('company', {}),
+    'crm.billing.exchange': ('company', {}),
+    'crm.payment.registry.format': ('company', {'name': 'Чужой формат'}),
+    'crm.penalty.line': ('penalty.company', {}),
+    'crm.debtor.case': ('company', {}),
+    'crm.debtor.task': ('case.company', {}),
     }
 # Product modules whose every model must be placed in the matrix (the
 # portal's own models have their matrix: crm_portal's test_portal_matrix)
@@ -69,8 +76,10 @@ SHARED = {
     'crm.appeal.reason-crm.tag', 'crm.appeal.reason.deadline',
     'crm.appeal.extra_field', 'crm.appeal.type',
     'crm.appeal.extra_field', 'crm.work_order.decision',
-    # The Bank of Russia's key rate and the state's moratoria
+    # The Bank of Russia's key rate and the state's moratoria; the stages,
+    # statuses and the state duty scale of debtor cases (the law's)
     'crm.key_rate', 'crm.penalty.moratorium',
+    'crm.debtor.stage', 'crm.debtor.status', 'crm.debtor.duty_scale',
     }
 # Tables behind relation fields and multi-company values: no RPC reaches
 # them (the dispatcher answers 403 for every user); each also follows its

@@ -10,8 +10,8 @@ account.
     readings     taken on the 23rd–25th of each month; some flats skip
                  months (the charges use the average, then the norm)
     periods      the 12 months before the current one, computed (charges,
-                 penalties where the module computes them); all but the
-                 last two closed
+                 penalties); all but the last two closed
+    debtors      cases for debts of 3 000 roubles and 3 months or more
     payments     a bank registry a month; most pay on time, some partly,
                  some not at all for months: the debtors
     accountant1  the accountant of the first organisation
@@ -90,6 +90,7 @@ class Billing:
                 self.make_readings(meters)
                 periods = self.make_periods(company)
                 self.make_months(company, accounts, periods)
+                self.make_debtors(company)
         self.make_accountant()
         self.bar.step("расчёты")
 
@@ -315,6 +316,16 @@ class Billing:
             Payment.create(chunk)
         self.summary['payments'] = self.summary.get(
             'payments', 0) + len(payments)
+
+    def make_debtors(self, company):
+        """Debtor cases for the accounts owing 3 000 roubles or more for 3
+        months or more (the accountant's usual selection)"""
+        if not self.activated('crm.debtor.case'):
+            return
+        from trytond.modules.crm_billing.penalty_debtor import select_debtors
+        cases = select_debtors(company, Decimal(3000), 3, self.now.date())
+        self.summary['debtor_cases'] = self.summary.get(
+            'debtor_cases', 0) + len(cases)
 
     def make_accountant(self):
         if not self.with_users:
