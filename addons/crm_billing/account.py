@@ -3,6 +3,23 @@ from trytond.model import fields
 from trytond.pool import PoolMeta
 
 
+class AccountBuildingMixin:
+    "The building of the record's account: a column and a filter of lists"
+    __slots__ = ()
+    building = fields.Function(
+        fields.Many2One('crm.building', "Building"), 'get_building',
+        searcher='search_building')
+
+    def get_building(self, name):
+        building = self.account.building if self.account else None
+        return building.id if building else None
+
+    @classmethod
+    def search_building(cls, name, clause):
+        nested = clause[0][len(name):]
+        return [('account.premise.building' + nested,) + tuple(clause[1:])]
+
+
 class Account(metaclass=PoolMeta):
     __name__ = 'crm.account'
     residents = fields.Integer("Registered Residents",

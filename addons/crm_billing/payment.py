@@ -13,6 +13,7 @@ from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .account import AccountBuildingMixin
 from .period import month_label
 
 
@@ -109,7 +110,7 @@ class Registry(ModelSQL, ModelView):
         return found[0] if found else None
 
 
-class Payment(ModelSQL, ModelView):
+class Payment(AccountBuildingMixin, ModelSQL, ModelView):
     "Payment (Оплата)"
     __name__ = 'crm.payment'
     __string__ = "Payment"
@@ -147,9 +148,6 @@ class Payment(ModelSQL, ModelView):
         help="Money returned to the payer: the amount is negative.")
     address = fields.Char("Payer's Address",
         help="As the bank received it.")
-    building = fields.Function(
-        fields.Many2One('crm.building', "Building"), 'get_building',
-        searcher='search_building')
 
     @classmethod
     def __setup__(cls):
@@ -174,15 +172,6 @@ class Payment(ModelSQL, ModelView):
     @classmethod
     def default_refund(cls):
         return False
-
-    def get_building(self, name):
-        building = self.account.building if self.account else None
-        return building.id if building else None
-
-    @classmethod
-    def search_building(cls, name, clause):
-        nested = clause[0][len(name):]
-        return [('account.premise.building' + nested,) + tuple(clause[1:])]
 
     @classmethod
     def preprocess_values(cls, mode, values):

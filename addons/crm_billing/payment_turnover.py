@@ -18,6 +18,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateView, Wizard
 
+from .account import AccountBuildingMixin
 from .payment import in_max
 from .period import month_label
 
@@ -225,17 +226,5 @@ class Turnover(Wizard):
             }
 
 
-class Balance(metaclass=PoolMeta):
+class Balance(AccountBuildingMixin, metaclass=PoolMeta):
     __name__ = 'crm.account.balance'
-    building = fields.Function(
-        fields.Many2One('crm.building', "Building"), 'get_building',
-        searcher='search_building')
-
-    def get_building(self, name):
-        building = self.account.building if self.account else None
-        return building.id if building else None
-
-    @classmethod
-    def search_building(cls, name, clause):
-        nested = clause[0][len(name):]
-        return [('account.premise.building' + nested,) + tuple(clause[1:])]

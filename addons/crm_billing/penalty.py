@@ -16,6 +16,7 @@ from trytond.pyson import Eval, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, StateTransition, Wizard
 
+from .account import AccountBuildingMixin
 from .penalty_debt import charge_months, next_month
 
 # ЖК РФ ст.155 ч.14: the tiers of the delay, counted from the day after
@@ -92,7 +93,7 @@ class Moratorium(ModelSQL, ModelView):
         return min(self.rate, rate)
 
 
-class Penalty(ModelSQL, ModelView):
+class Penalty(AccountBuildingMixin, ModelSQL, ModelView):
     "Penalty of an account for a period"
     __name__ = 'crm.penalty'
     __string__ = "Penalty"
@@ -107,9 +108,6 @@ class Penalty(ModelSQL, ModelView):
     amount = fields.Numeric("Amount", digits=(16, 2), required=True)
     lines = fields.One2Many('crm.penalty.line', 'penalty', "Breakdown",
         readonly=True)
-    building = fields.Function(
-        fields.Many2One('crm.building', "Building"), 'get_building',
-        searcher='search_building')
 
     @classmethod
     def __setup__(cls):
@@ -123,13 +121,6 @@ class Penalty(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.account.rec_name} — {self.period.rec_name}'
-
-    def get_building(self, name):
-        return self.account.building
-
-    @classmethod
-    def search_building(cls, name, clause):
-        return [('account.premise.building',) + tuple(clause[1:])]
 
 
 class PenaltyLine(ModelSQL, ModelView):
