@@ -190,16 +190,11 @@ class Billing:
 
     def make_readings(self, meters):
         """A reading on the 23rd–25th of every month, from the meter's
-        initial value on; some meters skip one to four months in a row"""
+        initial value on; some meters skip one to four months in a row
+        (loaded as history: Reading.load_history)"""
         Reading = self.pool.get('crm.meter.reading')
-        table = Reading.__table__()
-        cursor = self.pool_cursor()
         rng = self.rng
-        columns = [table.meter, table.company, table.date, table.value,
-            table.consumption, table.source, table.state, table.create_uid,
-            table.create_date]
-        rows, count = [], 0
-        now = self.now
+        rows = []
         for meter, code, value, verified, interval, company in meters:
             low, high = CONSUMPTION[code]
             gap = set()
@@ -207,32 +202,23 @@ class Billing:
                 first = rng.randint(2, MONTHS - 1)
                 gap = set(range(first, first + rng.randint(1, 4)))
             expires = verified.replace(year=verified.year + interval)
+            previous = value
             for n, month in enumerate(self.billing_months):
                 date = month.replace(day=rng.randint(23, 25))
-                used = Decimal(str(round(rng.uniform(low, high),
+                value += Decimal(str(round(rng.uniform(low, high),
                                 3 if code != 'power' else 0)))
-                value += used
                 if n in gap or date > expires:
                     # Not reported: consumption counts at the next reading
                     continue
-                rows.append([meter, company, date, value, None,
-                        rng.choice(['portal', 'portal', 'operator', 'robot']),
-                        'accepted', 0, now])
-                count += 1
-        # The first reading's consumption: from the initial value
-        initial = {m[0]: m[2] for m in meters}
-        previous = {}
-        for row in rows:
-            before = previous.get(row[0], initial[row[0]])
-            row[4] = row[3] - before
-            previous[row[0]] = row[3]
-        for chunk in chunks(rows, 2000):
-            cursor.execute(*table.insert(columns, chunk))
-        self.summary['readings'] = self.summary.get('readings', 0) + count
-
-    def pool_cursor(self):
-        from trytond.transaction import Transaction
-        return Transaction().connection.cursor()
+                rows.append({'meter': meter, 'company': company,
+                        'date': date, 'value': value,
+                        'consumption': value - previous,
+                        'source': rng.choice(
+                            ['portal', 'portal', 'operator', 'robot'])})
+                previous = value
+        Reading.load_history(rows)
+        self.summary['readings'] = self.summary.get('readings', 0) + len(
+            rows)
 
     def make_periods(self, company):
         Period = self.get('crm.billing.period')

@@ -31,7 +31,7 @@ def add_readings(meter, consumptions, start_month=1, state='accepted'):
                 'meter': meter.id, 'company': meter.company.id,
                 'date': month(n).replace(day=24), 'value': value,
                 'consumption': D(consumption), 'state': state})
-    return Reading.create(rows)
+    return Reading.load_history(rows)
 
 
 def computed(period, kind='charge'):
@@ -60,7 +60,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         cold = create_meter(a1, s['cold'], 'C-1')
         add_readings(cold, ['12.345'])
         # Neither a rejected nor a waiting reading counts
-        Reading.create([{
+        Reading.load_history([{
                     'meter': cold.id, 'company': cold.company.id,
                     'date': dt.date(2026, 1, 20), 'value': D('99'),
                     'consumption': D('86.655'), 'state': state}
@@ -161,6 +161,9 @@ class CrmBillingChargesTestCase(_DBTestCase):
         w = billing_world()
         north, building = w['north'], w['north_building']
         upkeep = w['north_services']['upkeep']
+        # The organisation's tariff changes on the 1st of February
+        Tariff.write(Tariff.search([('service', '=', upkeep.id)]),
+            {'end_date': dt.date(2026, 1, 31)})
         Tariff.create([{
                     'company': north.id, 'service': upkeep.id,
                     'building': building.id, 'start_date': month(2),

@@ -353,7 +353,8 @@ class CrmBillingExternalTestCase(_DBTestCase):
 
         def reading(day, value, source='operator', state='accepted',
                 meter=meter):
-            Reading.create([{'meter': meter.id, 'company': meter.company.id,
+            Reading.load_history([{
+                        'meter': meter.id, 'company': meter.company.id,
                         'date': dt.date(2026, 3, day),
                         'value': Decimal(value), 'source': source,
                         'state': state, 'consumption': Decimal('1.5')}])

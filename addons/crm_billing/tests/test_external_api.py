@@ -44,7 +44,7 @@ class CrmBillingExternalApiTestCase(RouteTestCase):
                 ])
         account = w['north_accounts'][0]
         meter = create_meter(account, w['north_services']['cold'], 'ХВ-5')
-        Reading.create([{'meter': meter.id, 'company': meter.company.id,
+        Reading.load_history([{'meter': meter.id, 'company': meter.company.id,
                     'date': dt.date(2026, 3, 24), 'value': Decimal('123.4'),
                     'consumption': Decimal('7'), 'source': 'portal',
                     'state': 'accepted'}])
