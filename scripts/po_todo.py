@@ -4,7 +4,7 @@
 
 Activates the addon in a throw-away SQLite database, exports its strings
 (Tryton's own export wizard) and keeps the entries whose (msgctxt, msgid)
-is not in addons/<addon>/locale/ru.po yet.  Fill in their msgstr and
+is not in addons/<addon>/locale/ru.po (nor override/ru.po) yet.  Fill in their msgstr and
 append them to ru.po."""
 import os
 import sys
@@ -39,10 +39,13 @@ def main(module):
         tmp.flush()
         exported = polib.pofile(tmp.name)
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(here, '..', 'addons', module, 'locale', 'ru.po')
+    locale = os.path.join(here, '..', 'addons', module, 'locale')
     known = set()
-    if os.path.exists(path):
-        known = {(e.msgctxt, e.msgid) for e in polib.pofile(path)}
+    # override/ru.po translates texts of Tryton's own modules
+    for path in [os.path.join(locale, 'ru.po'),
+            os.path.join(locale, 'override', 'ru.po')]:
+        if os.path.exists(path):
+            known |= {(e.msgctxt, e.msgid) for e in polib.pofile(path)}
     for entry in exported:
         if (entry.msgctxt, entry.msgid) not in known and entry.msgid:
             entry.msgstr = ''
