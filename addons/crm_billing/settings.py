@@ -103,6 +103,11 @@ class Settings(ModelSQL, ModelView):
             found = cls.search([('company', '=', company_id)], limit=1)
         if found:
             return found[0]
-        values = cls.default_get(list(cls._fields), with_rec_name=False)
+        # Every field set (None without a default): an unsaved record
+        # raises on a field it was not given
+        values = {n: None for n in cls._fields
+            if n not in {'id', 'rec_name'}}
+        values.update(cls.default_get(list(cls._fields),
+                with_rec_name=False))
         values['company'] = company_id
         return cls(**values)

@@ -57,7 +57,9 @@ def fake_submit(effect):
 def _create(state):
     "An effect of submit that saves the reading in state"
     def effect(cls, meter, value):
-        reading, = cls.create([{'meter': meter.id,
+        # Saved as given, past the billing's own checks (the fake decides)
+        save = getattr(cls, 'load_history', None) or cls.create
+        reading, = save([{'meter': meter.id,
                     'company': meter.company.id, 'date': _today(),
                     'value': value, 'source': 'portal', 'state': state}])
         return reading

@@ -342,6 +342,8 @@ def billing_portal_setup():
 
     from trytond.modules.crm_billing.tests.tools import (
         create_meter, create_period, create_services)
+    from trytond.modules.crm_billing.tests.tools_receipt import (
+        set_requisites)
     from trytond.pool import Pool
     pool = Pool()
     Link = pool.get('crm.portal.account.link')
@@ -357,6 +359,8 @@ def billing_portal_setup():
             {'web_user': records['resident_b'].id, 'account': a6.id,
                 'method': 'operator', 'active': True}])
     services = create_services(company, codes=['cold', 'upkeep'])
+    # The payee's requisites: a receipt is refused without them
+    set_requisites(company)
     this = dt.date.today().replace(day=1)
     last = (this - dt.timedelta(days=1)).replace(day=1)
     before = (last - dt.timedelta(days=1)).replace(day=1)
