@@ -30,10 +30,10 @@ ACRONYMS = {
     'HTTP', 'HTTPS', 'WWW', 'ISO', 'HOTP', 'TOTP', 'SVG', 'PNG', 'LDAP',
     'BIC', 'IBAN', 'MIME', 'SSL', 'ASCII', 'UTF', 'CRM', 'IRC', 'SIP',
     'SEPA', 'BIS', 'NHS', 'EIN', 'SSN', 'TIN', 'ATIN', 'ITIN', 'PTIN',
-    'RFC',
+    'RFC', 'XLSX', 'XLS', 'JPEG', 'SHA',
     }
 NAMES = {'e-mail', 'python', 'genshi', 'libreoffice', 'skype', 'strftime',
-    'xpath', 'message-id', 'id'}
+    'xpath', 'message-id', 'id', 'excel'}
 # Not words for a user: placeholders (%(name)s, {name}), technical names
 # (res.user, crm_lines, a quoted «self»), codes (AT-02), e-mail and web
 # addresses

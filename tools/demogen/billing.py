@@ -21,6 +21,7 @@ by hand); the charges are computed by the module itself.
 """
 import datetime as dt
 import hashlib
+import os
 from decimal import Decimal
 
 from . import data as D
@@ -75,7 +76,10 @@ class Billing:
     "Mixed into the Generator (generator.py)"
 
     def make_billing(self):
-        if not self.activated('crm.service'):
+        # DEMO_BILLING=0: the browser tests' server, whose billing tests
+        # enter their own months, figures and closed periods
+        if (not self.activated('crm.service')
+                or os.environ.get('DEMO_BILLING', '1') == '0'):
             return
         this_month = self.now.date().replace(day=1)
         self.billing_months = [
