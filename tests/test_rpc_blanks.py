@@ -37,7 +37,9 @@ def _blanks(demo):
 def _start(client, model, record_id):
     "The print wizard from the printer icon of a record: its first form"
     prints = client.model(model, 'view_toolbar_get')['print']
-    wizard, = [p for p in prints if p['type'] == 'ir.action.wizard']
+    # (billing prints receipts and certificates from the account too)
+    wizard, = [p for p in prints if p['type'] == 'ir.action.wizard'
+        and p['wiz_name'] == 'crm.blank.print']
     name = wizard['wiz_name']
     context = dict(client.context, active_model=model,
         active_id=record_id, active_ids=[record_id])
