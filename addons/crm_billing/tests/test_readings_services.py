@@ -74,4 +74,21 @@ class ReadingsServicesTestCase(_DBTestCase):
                 self.assertTrue(Model.search([]), name)
 
 
+class SettingsDefaultsTestCase(_DBTestCase):
+    "The settings of an organisation that saved none"
+    module = 'crm_billing'
+
+    @with_transaction()
+    def test_unsaved_settings_have_every_field(self):
+        "Defaults where there are, None elsewhere: nothing raises on read"
+        Settings = Pool().get('crm.billing.settings')
+        w = billing_world()
+        settings = Settings.get(w['north'])
+        self.assertIsNone(settings.id)
+        self.assertEqual(settings.reading_day_from, 23)
+        self.assertEqual(settings.payment_day, 10)
+        self.assertIsNone(settings.payee_name)
+        self.assertIsNone(settings.bank_bic)
+
+
 del _DBTestCase
