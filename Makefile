@@ -20,7 +20,7 @@ CONF     := $(VAR)/trytond.conf
 DB_DIR   := $(VAR)/db
 DB       ?= crm
 # Modules activated in the demo database (their dependencies come along)
-MODULES  ?= crm_dispatch crm_portal crm_billing
+MODULES  ?= crm_dispatch crm_portal crm_billing crm_analytics
 DEMO_PASSWORD := demo1234
 PYTEST_ARGS ?=
 

@@ -21,7 +21,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = pathlib.Path(sys.executable).parent
 SAO = ROOT / 'web' / 'node_modules' / 'tryton-sao'
-MODULES = os.environ.get('BROWSER_MODULES', 'crm_dispatch,crm_portal,crm_billing').split(',')
+MODULES = os.environ.get('BROWSER_MODULES', 'crm_dispatch,crm_portal,crm_billing,crm_analytics').split(',')
 PASSWORD = 'demo1234'
 
 

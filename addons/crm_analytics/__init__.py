@@ -1,0 +1,1 @@
+"Appeals CRM: managers' analytics (dashboards, reports, pivot, BI feed, mailings)."
