@@ -1,0 +1,375 @@
+"""The appeal facts: one row per appeal with its dimensions (organisation,
+district, building, line, operator, source, reason, stage, type, state,
+received year/month/week/day, overdue, rating) and measures (overdue,
+closed, hours to close, rating, labour time), aggregated by the database
+(GROUP BY) under the reading user's access rules.  The pivot page, the BI
+feed and the mailings of saved layouts all read through here."""
+import datetime as dt
+from collections import namedtuple
+from zoneinfo import ZoneInfo
+
+from sql import Literal, Null
+from sql.aggregate import Count, Sum
+from sql.conditionals import Case, Coalesce
+from sql.functions import DateTrunc, Extract, Function, ToChar
+
+from trytond import backend
+from trytond.exceptions import UserError
+from trytond.i18n import gettext
+from trytond.model import Model, fields
+from trytond.model.modelsql import convert_from
+from trytond.pool import Pool
+from trytond.rpc import RPC
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
+
+MAX_DIMENSIONS = 6
+MAX_GROUPS = 50000
+MAX_PAGE = 10000
+
+# name: (appeal column or None, model of its ids or a kind)
+Dimension = namedtuple('Dimension', ['column', 'kind'])
+DIMENSIONS = {
+    'organisation': Dimension('company', 'company.company'),
+    'district': Dimension(None, 'crm.district'),
+    'building': Dimension('building', 'crm.building'),
+    'support_line': Dimension('support_line', 'crm.support_line'),
+    'operator': Dimension('operator', 'res.user'),
+    'source': Dimension('source', 'crm.appeal.source'),
+    'reason_group': Dimension('reason_group', 'crm.appeal.reason.group'),
+    'reason': Dimension('reason', 'crm.appeal.reason'),
+    'stage': Dimension('stage', 'crm.stage'),
+    'appeal_type': Dimension('appeal_type', 'crm.appeal.type'),
+    'state': Dimension('state', 'selection'),
+    'year': Dimension(None, 'time'),
+    'month': Dimension(None, 'time'),
+    'week': Dimension(None, 'time'),
+    'day': Dimension(None, 'time'),
+    'overdue': Dimension(None, 'boolean'),
+    'rating': Dimension('rating', 'integer'),
+    }
+# The sums a group carries: every measure of the page is one of them or a
+# ratio of two, so that totals re-add exactly from the groups
+SUMS = ['count', 'overdue_count', 'closed_count', 'close_hours',
+    'rated_count', 'rating_sum', 'labour_minutes']
+# measure: (numerator, denominator, factor)
+RATIOS = {
+    'overdue_share': ('overdue_count', 'count', 100),
+    'avg_close_hours': ('close_hours', 'closed_count', 1),
+    'avg_rating': ('rating_sum', 'rated_count', 1),
+    'labour_hours': ('labour_minutes', None, 1 / 60),
+    }
+MEASURES = SUMS + list(RATIOS)
+
+
+class StrfTime(Function):
+    __slots__ = ()
+    _function = 'STRFTIME'
+
+
+class JulianDay(Function):
+    __slots__ = ()
+    _function = 'JULIANDAY'
+
+
+def ratio(values, measure):
+    "A derived measure of a group's sums (None where it has no base)"
+    numerator, denominator, factor = RATIOS[measure]
+    value = values[numerator]
+    if denominator is not None:
+        if not values[denominator]:
+            return None
+        value = value / values[denominator]
+    return round(value * factor, 2) if value is not None else None
+
+
+class Fact(Model):
+    "Appeal Facts"
+    __name__ = 'crm.analytics.fact'
+
+    # The fields name the dimensions and measures in the user's language
+    organisation = fields.Many2One('company.company', "Organisation")
+    district = fields.Many2One('crm.district', "District")
+    building = fields.Many2One('crm.building', "Building")
+    support_line = fields.Many2One('crm.support_line', "Support Line")
+    operator = fields.Many2One('res.user', "Operator")
+    source = fields.Many2One('crm.appeal.source', "Source")
+    reason_group = fields.Many2One('crm.appeal.reason.group', "Reason Group")
+    reason = fields.Many2One('crm.appeal.reason', "Reason")
+    stage = fields.Many2One('crm.stage', "Stage")
+    appeal_type = fields.Many2One('crm.appeal.type', "Type")
+    state = fields.Char("State")
+    year = fields.Char("Year")
+    month = fields.Char("Month")
+    week = fields.Char("Week (from Monday)")
+    day = fields.Char("Day")
+    overdue = fields.Boolean("Overdue")
+    rating = fields.Integer("Rating")
+    count = fields.Integer("Appeals")
+    overdue_count = fields.Integer("Overdue Appeals")
+    closed_count = fields.Integer("Closed Appeals")
+    close_hours = fields.Float("Hours to Close, Total")
+    rated_count = fields.Integer("Rated Appeals")
+    rating_sum = fields.Integer("Stars, Total")
+    labour_minutes = fields.Integer("Labour Time, Minutes")
+    overdue_share = fields.Float("Overdue, %")
+    avg_close_hours = fields.Float("Average Hours to Close")
+    avg_rating = fields.Float("Average Rating")
+    labour_hours = fields.Float("Labour Time, Hours")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__rpc__.update({
+                'describe': RPC(),
+                'aggregate': RPC(),
+                'facts': RPC(),
+                })
+
+    # -- what there is ----------------------------------------------------
+
+    @classmethod
+    def describe(cls):
+        """The dimensions and measures with their titles in the user's
+        language: {'dimensions': [[name, title]…], 'measures': […],
+        'sums': […], 'ratios': {measure: [numerator, denominator, factor]}}"""
+        strings = cls.fields_get(list(DIMENSIONS) + MEASURES)
+        return {
+            'dimensions': [[n, strings[n]['string']] for n in DIMENSIONS],
+            'measures': [[n, strings[n]['string']] for n in MEASURES],
+            'sums': SUMS,
+            'ratios': {m: list(r) for m, r in RATIOS.items()},
+            }
+
+    # -- the query --------------------------------------------------------
+
+    @classmethod
+    def _check(cls, dimensions):
+        pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
+        ModelAccess.check('crm.appeal', 'read')
+        if len(dimensions) > MAX_DIMENSIONS:
+            raise UserError(gettext(
+                    'crm_analytics.msg_fact_too_many_dimensions',
+                    limit=MAX_DIMENSIONS))
+        for name in dimensions:
+            if name not in DIMENSIONS:
+                raise UserError(gettext(
+                        'crm_analytics.msg_fact_dimension_unknown',
+                        name=name))
+
+    @classmethod
+    def period_domain(cls, start=None, end=None):
+        """The domain of appeals received from the day start to the day
+        end (dates, both included) in the organisation's time"""
+        if isinstance(start, str):
+            start = dt.date.fromisoformat(start)
+        if isinstance(end, str):
+            end = dt.date.fromisoformat(end)
+        if start and end and start > end:
+            raise UserError(gettext('crm_analytics.msg_fact_period_order',
+                    start=start.strftime('%d.%m.%Y'),
+                    end=end.strftime('%d.%m.%Y')))
+        offset = cls._offset()
+        domain = []
+        if start:
+            domain.append(('received_date', '>=',
+                    dt.datetime.combine(start, dt.time()) - offset))
+        if end:
+            domain.append(('received_date', '<',
+                    dt.datetime.combine(end, dt.time())
+                    + dt.timedelta(days=1) - offset))
+        return domain
+
+    @classmethod
+    def _offset(cls):
+        "The UTC offset of the user's organisation (Moscow's by default)"
+        pool = Pool()
+        Company = pool.get('company.company')
+        company_id = Transaction().context.get('company')
+        zone = 'Europe/Moscow'
+        if company_id:
+            with without_check_access():
+                zone = Company(company_id).timezone or zone
+        return ZoneInfo(zone).utcoffset(dt.datetime.now())
+
+    @classmethod
+    def _query(cls, dimensions, domain):
+        """tables, where and the inner columns: one per dimension (d0…)
+        and the per-appeal values of the sums"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Building = pool.get('crm.building')
+        Rule = pool.get('ir.rule')
+        tables, where = Appeal.search_domain(domain or [])
+        # The reading user's record rules, as his own search would apply
+        rule_domain = Rule.domain_get('crm.appeal', mode='read')
+        if rule_domain:
+            tables, rule_where = Appeal.search_domain(
+                rule_domain, active_test=False, tables=tables)
+            where &= rule_where
+        appeal, _ = tables[None]
+        if 'district' in dimensions:
+            building = Building.__table__()
+            tables['_crm_analytics_building'] = {
+                None: (building, appeal.building == building.id)}
+        overdue = Appeal.column_overdue(tables)
+        postgresql = backend.name == 'postgresql'
+        received = appeal.received_date
+        offset = cls._offset()
+        seconds = int(offset.total_seconds())
+
+        def time_label(name):
+            if postgresql:
+                local = received + offset
+                if name == 'week':
+                    return ToChar(DateTrunc('week', local), 'YYYY-MM-DD')
+                return ToChar(local, {'year': 'YYYY', 'month': 'YYYY-MM',
+                        'day': 'YYYY-MM-DD'}[name])
+            modifier = f'{seconds:+d} seconds'
+            if name == 'week':
+                # The Sunday on or after the day, then back to its Monday
+                return StrfTime('%Y-%m-%d', received, modifier,
+                    'weekday 0', '-6 days')
+            return StrfTime({'year': '%Y', 'month': '%Y-%m',
+                    'day': '%Y-%m-%d'}[name], received, modifier)
+
+        columns = []
+        for i, name in enumerate(dimensions):
+            dimension = DIMENSIONS[name]
+            if dimension.column:
+                column = getattr(appeal, dimension.column)
+            elif name == 'district':
+                column = tables['_crm_analytics_building'][None][0].district
+            elif name == 'overdue':
+                column = overdue
+            else:
+                column = time_label(name)
+            columns.append(column.as_(f'd{i}'))
+        closed = appeal.closed_date != Null
+        if postgresql:
+            hours = Extract('EPOCH', appeal.closed_date - received) / 3600
+        else:
+            hours = (JulianDay(appeal.closed_date) - JulianDay(received)) * 24
+        columns += [
+            Case((overdue, 1), else_=0).as_('overdue_count'),
+            Case((closed, 1), else_=0).as_('closed_count'),
+            Case((closed, hours), else_=Null).as_('close_hours'),
+            Case((appeal.rating != Null, 1), else_=0).as_('rated_count'),
+            appeal.rating.as_('rating_sum'),
+            appeal.labour_minutes.as_('labour_minutes'),
+            ]
+        return convert_from(None, tables), where, columns, appeal
+
+    @classmethod
+    def aggregate(cls, dimensions, domain=None, start=None, end=None):
+        """The sums and ratios of the appeals the user may read, grouped by
+        the dimensions (names of DIMENSIONS, at most MAX_DIMENSIONS),
+        received in the period: {'dimensions': names, 'rows': [{name:
+        title of its value, …, '_ids': {name: id}, measure: value…}]}"""
+        dimensions = list(dimensions or [])
+        cls._check(dimensions)
+        domain = [domain or [], cls.period_domain(start, end)]
+        from_, where, columns, _ = cls._query(dimensions, domain)
+        inner = from_.select(*columns, where=where)
+        keys = [getattr(inner, f'd{i}') for i in range(len(dimensions))]
+        query = inner.select(*keys,
+            Count(Literal(1)),
+            *(Coalesce(Sum(getattr(inner, s)), 0) for s in SUMS[1:]),
+            group_by=keys or None,
+            order_by=keys or None,
+            limit=MAX_GROUPS)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*query)
+        rows = cursor.fetchall()
+        return {
+            'dimensions': dimensions,
+            'rows': cls._rows(dimensions, rows),
+            }
+
+    @classmethod
+    def _rows(cls, dimensions, rows):
+        "The fetched rows as dicts with titles of their values"
+        labels = cls._labels(dimensions, rows)
+        result = []
+        n = len(dimensions)
+        for row in rows:
+            values = dict(zip(SUMS, row[n:]))
+            values['close_hours'] = round(float(values['close_hours']), 2)
+            for measure in RATIOS:
+                values[measure] = ratio(values, measure)
+            values['_ids'] = {}
+            for i, name in enumerate(dimensions):
+                key = row[i]
+                if DIMENSIONS[name].kind not in {'time', 'selection',
+                        'boolean', 'integer'}:
+                    values['_ids'][name] = key
+                values[name] = labels[name](key)
+            result.append(values)
+        return result
+
+    @classmethod
+    def _labels(cls, dimensions, rows):
+        "For each dimension, a function of a value to its title"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        empty = gettext('crm_analytics.msg_fact_empty')
+        yes, no = (gettext('crm_analytics.msg_fact_yes'),
+            gettext('crm_analytics.msg_fact_no'))
+        labels = {}
+        for i, name in enumerate(dimensions):
+            kind = DIMENSIONS[name].kind
+            if kind == 'selection':
+                selection = dict(
+                    Appeal.fields_get(['state'])['state']['selection'])
+                labels[name] = lambda v, s=selection: s.get(v, v or empty)
+            elif kind == 'boolean':
+                labels[name] = lambda v: yes if v else no
+            elif kind in {'time', 'integer'}:
+                labels[name] = lambda v: empty if v is None else str(v)
+            else:
+                Target = pool.get(kind)
+                ids = {r[i] for r in rows if r[i] is not None}
+                names = {}
+                # Titles of catalogue records, not access to them: the
+                # numbers were counted under the user's rules already
+                with without_check_access():
+                    for sub_ids in grouped_slice(list(ids)):
+                        for record in Target.browse(list(sub_ids)):
+                            names[record.id] = record.rec_name
+                labels[name] = lambda v, n=names: (
+                    empty if v is None else n.get(v, str(v)))
+        return labels
+
+    # -- one row per appeal (the BI feed) -----------------------------------
+
+    @classmethod
+    def facts(cls, after=0, limit=1000, domain=None, start=None, end=None):
+        """A page of appeal facts the user may read, in id order after the
+        id `after` (keyset paging): dicts of 'id', 'number', the titles of
+        every dimension and the appeal's own sums"""
+        limit = max(1, min(int(limit or 1000), MAX_PAGE))
+        dimensions = list(DIMENSIONS)
+        cls._check([])
+        domain = [domain or [], cls.period_domain(start, end)]
+        from_, where, columns, appeal = cls._query(dimensions, domain)
+        query = from_.select(appeal.id, appeal.number, *columns,
+            where=where & (appeal.id > int(after or 0)),
+            order_by=[appeal.id.asc], limit=limit)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*query)
+        fetched = cursor.fetchall()
+        n = len(dimensions)
+        labels = cls._labels(dimensions, [r[2:] for r in fetched])
+        result = []
+        for row in fetched:
+            values = {'id': row[0], 'number': row[1]}
+            for i, name in enumerate(dimensions):
+                values[name] = labels[name](row[2 + i])
+            values['count'] = 1
+            values.update(zip(SUMS[1:], row[2 + n:]))
+            if values['close_hours'] is not None:
+                values['close_hours'] = round(float(values['close_hours']), 2)
+            result.append(values)
+        return result
+
