@@ -17,6 +17,7 @@ from .billing import bench_billing, report_billing
 from .intake import bench_intake, report_intake
 from .orders import bench_orders, report_orders
 from .orders import bulk_load as bulk_load_orders
+from .pivot import bench_pivot, report_pivot
 from .portal import bench_portal, report_portal
 from .queue import bench_queue, bulk_load, report_load, report_queue
 from .receipts import bench_receipts, report_receipts
@@ -70,7 +71,7 @@ def main(argv=None):
         "(default 500; 20 is enough while developing)")
     parser.add_argument('--only', default=os.environ.get('BENCH_ONLY', ''),
         help="run only these sections, e.g. 'f' or 'portal' or 'a,e' "
-        "((c) needs (b) and runs it too)")
+        "((c) and (p) need (b) and run it too)")
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--keep', action='store_true',
         help="keep the database afterwards")
@@ -78,10 +79,11 @@ def main(argv=None):
     options.repeat = max(options.repeat, 50)
     options.think = tuple(float(x) for x in options.think.split('-', 1))
     aliases = {'portal': 'f', 'create': 'a', 'queue': 'b', 'rpc': 'c',
-        'intake': 'd', 'orders': 'e', 'billing': 'g', 'receipts': 'r'}
+        'intake': 'd', 'orders': 'e', 'billing': 'g', 'receipts': 'r',
+        'pivot': 'p'}
     only = {aliases.get(x.strip(), x.strip())
-        for x in options.only.split(',') if x.strip()} or set('abcdefgr')
-    if 'c' in only:
+        for x in options.only.split(',') if x.strip()} or set('abcdefgpr')
+    if only & {'c', 'p'}:
         only.add('b')
 
     uri = os.environ.get('TRYTOND_DATABASE_URI', '')
@@ -130,6 +132,9 @@ def main(argv=None):
         if 'c' in only:
             report_rpc(bench_rpc(uri, name, options.repeat, load['line'],
                     queue['companies']))
+            out()
+        if 'p' in only:
+            report_pivot(bench_pivot(pool, uri, name, options.repeat))
             out()
         if 'e' in only:
             t0 = time.perf_counter()

@@ -1,0 +1,109 @@
+"""(p) The managers' pivot at Q appeals (the rows of (b)): crm_analytics
+activated, a trytond server on the bench database, the pivot page's call
+— `crm.analytics.fact.aggregate` by reason group × month with its sums
+(count, overdue, hours to close, rating, labour) through JSON-RPC under
+the user's record rules — as the supervisor (his organisations) and as
+operator1 (his line or none), against the hand-written GROUP BY of the
+same rows; and the load of the managers' dashboard (its actions' searches
+and reads as sao sends them, when crm_analytics has boards)."""
+import statistics
+
+from .database import root_cursor, user_context
+from .report import out, percentile, table
+from .rpc import Session
+from .rpcbench import PASSWORD, Server, _time
+
+DIMENSIONS = ['reason_group', 'month']
+
+# The same rows and sums as the ORM's query: the user's organisations
+# (and for an operator his lines or none), grouped by reason group and
+# month of receipt in Moscow time
+RAW_PIVOT = """
+SELECT a.reason_group,
+    to_char(a.received_date + interval '3 hours', 'YYYY-MM') AS month,
+    COUNT(*),
+    SUM(CASE WHEN a.deadline IS NULL THEN 0
+        WHEN a.state IN ('draft', 'in_work') AND a.deadline < %(now)s THEN 1
+        WHEN a.state = 'resolved' AND a.closed_date IS NOT NULL
+            AND a.closed_date > a.deadline THEN 1
+        ELSE 0 END),
+    SUM(CASE WHEN a.closed_date IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN a.closed_date IS NOT NULL THEN
+        EXTRACT(EPOCH FROM a.closed_date - a.received_date) / 3600 END),
+    SUM(CASE WHEN a.rating IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(a.rating),
+    SUM(a.labour_minutes)
+FROM crm_appeal AS a
+WHERE a.company = ANY(%(companies)s) {lines}
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+RAW_LINES = "AND (a.support_line IS NULL OR a.support_line = ANY(%(lines)s))"
+
+
+def _activate(pool):
+    pool.init(update=['crm_analytics'], lang=['ru'], activatedeps=True)
+
+
+def bench_pivot(pool, uri, database, repeat):
+    import datetime as dt
+    _activate(pool)
+    server = Server(uri, database)
+    results = {'timings': {}, 'rows': {}, 'totals': {}}
+    try:
+        for login in ['supervisor', 'operator1']:
+            session = Session(server.url, database, login, PASSWORD)
+            _, _, companies = user_context(pool, database, login)
+            lines = session.model('res.user', 'read', [session.user_id],
+                ['crm_lines'])[0]['crm_lines']
+            operator = login.startswith('operator')
+
+            def rpc():
+                return session.model('crm.analytics.fact', 'aggregate',
+                    DIMENSIONS, [], None, None)
+
+            params = dict(companies=companies, lines=lines,
+                now=dt.datetime.now())
+            sql = RAW_PIVOT.format(lines=RAW_LINES if operator else '')
+
+            def raw():
+                with root_cursor(database, readonly=True) as cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
+            runs = max(repeat // 4, 20)
+            results['timings'][login] = _time(rpc, runs)
+            results['timings'][login + ' raw'] = _time(raw, runs)
+            got, expected = rpc()['rows'], raw()
+            results['rows'][login] = (len(got), len(expected))
+            results['totals'][login] = (
+                sum(r['count'] for r in got), sum(r[2] for r in expected),
+                sum(r['overdue_count'] for r in got),
+                sum(r[3] for r in expected))
+    finally:
+        server.stop()
+    return results
+
+
+def report_pivot(r):
+    out("(p) Pivot page: crm.analytics.fact.aggregate by reason group × "
+        "month with its sums, JSON-RPC under the user's rules, against "
+        "the hand-written GROUP BY")
+    t = r['timings']
+    rows = []
+    for login in ['supervisor', 'operator1']:
+        for key, label in [(login, f'{login}, JSON-RPC (target <= 500 ms, '
+                    '<= 2× SQL)'), (login + ' raw', '  hand-written SQL')]:
+            values = t[key]
+            rows.append([label, len(values),
+                f"{percentile(values, 50):.1f}",
+                f"{percentile(values, 95):.1f}",
+                f"{statistics.mean(values):.1f}"])
+    table(['what', 'runs', 'p50 ms', 'p95 ms', 'mean ms'], rows)
+    for login in ['supervisor', 'operator1']:
+        ratio50 = percentile(t[login], 50) / percentile(t[login + ' raw'], 50)
+        ratio95 = percentile(t[login], 95) / percentile(t[login + ' raw'], 95)
+        got, expected = r['rows'][login]
+        count, raw_count, overdue, raw_overdue = r['totals'][login]
+        out(f"  {login}: ratio p50 {ratio50:.2f}×, p95 {ratio95:.2f}×; "
+            f"groups {got}/{expected}; appeals {count}/{raw_count}; "
+            f"overdue {overdue}/{raw_overdue} (JSON-RPC/SQL)")
