@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import DateTrunc, Extract, Function, ToChar
+from sql.functions import DateTrunc, Extract, Function
 
 from trytond import backend
 from trytond.exceptions import UserError
@@ -60,6 +60,10 @@ RATIOS = {
     'labour_hours': ('labour_minutes', None, 1 / 60),
     }
 MEASURES = SUMS + list(RATIOS)
+# Titles of the truncated times PostgreSQL groups by (SQLite groups by
+# these texts already)
+TIME_FORMATS = {'year': '%Y', 'month': '%Y-%m', 'week': '%Y-%m-%d',
+    'day': '%Y-%m-%d'}
 
 
 class StrfTime(Function):
@@ -70,6 +74,13 @@ class StrfTime(Function):
 class JulianDay(Function):
     __slots__ = ()
     _function = 'JULIANDAY'
+
+
+def hours_of(total):
+    "The hours of a sum of closing times: an interval on PostgreSQL"
+    if backend.name == 'postgresql':
+        return Coalesce(Extract('EPOCH', total) / 3600, 0)
+    return Coalesce(total, 0)
 
 
 def ratio(values, measure):
@@ -222,10 +233,9 @@ class Fact(Model):
         def time_label(name):
             if postgresql:
                 local = received + offset
-                if name == 'week':
-                    return ToChar(DateTrunc('week', local), 'YYYY-MM-DD')
-                return ToChar(local, {'year': 'YYYY', 'month': 'YYYY-MM',
-                        'day': 'YYYY-MM-DD'}[name])
+                # Grouped by the truncated time, a cheap integer
+                # operation; the title is written once per group
+                return DateTrunc(name, local)
             modifier = f'{seconds:+d} seconds'
             if name == 'week':
                 # The Sunday on or after the day, then back to its Monday
@@ -248,7 +258,9 @@ class Fact(Model):
             columns.append(column.as_(f'd{i}'))
         closed = appeal.closed_date != Null
         if postgresql:
-            hours = Extract('EPOCH', appeal.closed_date - received) / 3600
+            # An interval, summed as such and turned into hours once per
+            # group (hours_of)
+            hours = appeal.closed_date - received
         else:
             hours = (JulianDay(appeal.closed_date) - JulianDay(received)) * 24
         columns += [
@@ -273,9 +285,10 @@ class Fact(Model):
         from_, where, columns, _ = cls._query(dimensions, domain)
         inner = from_.select(*columns, where=where)
         keys = [getattr(inner, f'd{i}') for i in range(len(dimensions))]
-        query = inner.select(*keys,
-            Count(Literal(1)),
-            *(Coalesce(Sum(getattr(inner, s)), 0) for s in SUMS[1:]),
+        sums = [Coalesce(Sum(getattr(inner, s)), 0) for s in SUMS[1:]]
+        sums[SUMS.index('close_hours') - 1] = hours_of(
+            Sum(inner.close_hours))
+        query = inner.select(*keys, Count(Literal(1)), *sums,
             group_by=keys or None,
             order_by=keys or None,
             limit=MAX_GROUPS)
@@ -295,7 +308,7 @@ class Fact(Model):
         n = len(dimensions)
         for row in rows:
             values = dict(zip(SUMS, row[n:]))
-            values['close_hours'] = round(float(values['close_hours']), 2)
+            values['close_hours'] = round(float(values['close_hours'] or 0), 2)
             for measure in RATIOS:
                 values[measure] = ratio(values, measure)
             values['_ids'] = {}
@@ -325,7 +338,12 @@ class Fact(Model):
                 labels[name] = lambda v, s=selection: s.get(v, v or empty)
             elif kind == 'boolean':
                 labels[name] = lambda v: yes if v else no
-            elif kind in {'time', 'integer'}:
+            elif kind == 'time':
+                labels[name] = lambda v, f=TIME_FORMATS[name]: (
+                    empty if v is None
+                    else v.strftime(f) if isinstance(v, dt.datetime)
+                    else str(v))
+            elif kind == 'integer':
                 labels[name] = lambda v: empty if v is None else str(v)
             else:
                 Target = pool.get(kind)
@@ -368,8 +386,11 @@ class Fact(Model):
                 values[name] = labels[name](row[2 + i])
             values['count'] = 1
             values.update(zip(SUMS[1:], row[2 + n:]))
-            if values['close_hours'] is not None:
-                values['close_hours'] = round(float(values['close_hours']), 2)
+            hours = values['close_hours']
+            if isinstance(hours, dt.timedelta):
+                hours = hours.total_seconds() / 3600
+            if hours is not None:
+                values['close_hours'] = round(float(hours), 2)
             result.append(values)
         return result
 

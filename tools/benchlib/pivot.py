@@ -20,7 +20,7 @@ DIMENSIONS = ['reason_group', 'month']
 # month of receipt in Moscow time
 RAW_PIVOT = """
 SELECT a.reason_group,
-    to_char(a.received_date + interval '3 hours', 'YYYY-MM') AS month,
+    date_trunc('month', a.received_date + interval '3 hours') AS month,
     COUNT(*),
     SUM(CASE WHEN a.deadline IS NULL THEN 0
         WHEN a.state IN ('draft', 'in_work') AND a.deadline < %(now)s THEN 1
@@ -28,8 +28,8 @@ SELECT a.reason_group,
             AND a.closed_date > a.deadline THEN 1
         ELSE 0 END),
     SUM(CASE WHEN a.closed_date IS NOT NULL THEN 1 ELSE 0 END),
-    SUM(CASE WHEN a.closed_date IS NOT NULL THEN
-        EXTRACT(EPOCH FROM a.closed_date - a.received_date) / 3600 END),
+    EXTRACT(EPOCH FROM SUM(CASE WHEN a.closed_date IS NOT NULL THEN
+        a.closed_date - a.received_date END)) / 3600,
     SUM(CASE WHEN a.rating IS NOT NULL THEN 1 ELSE 0 END),
     SUM(a.rating),
     SUM(a.labour_minutes)

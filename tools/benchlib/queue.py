@@ -24,7 +24,8 @@ INSERT INTO crm_appeal (
     reason_group, reason, description, support_line,
     operator, deadline, state, closed_date, labour_minutes,
     notify_on_close, create_uid, create_date,
-    contact_phone, contact_phone_digits, priority, routing_manual)
+    contact_phone, contact_phone_digits, priority, routing_manual,
+    direction, rating)
 SELECT
     'Б-' || g.i, c.company, c.source, c.received,
     c.applicant, c.reason_group, c.reason,
@@ -41,7 +42,9 @@ SELECT
     false, 0, CURRENT_TIMESTAMP,
     '+7 ' || substr(ph.d, 2, 3) || ' ' || substr(ph.d, 5, 3) || '-'
         || substr(ph.d, 8, 2) || '-' || substr(ph.d, 10, 2),
-    ph.d, 'normal', false
+    ph.d, 'normal', false, 'incoming',
+    CASE WHEN c.state = 'resolved' AND random() < 0.4
+        THEN 1 + floor(random() * 5)::int END
 FROM generate_series(1, %(n)s) AS g(i)
 CROSS JOIN LATERAL (
     SELECT
