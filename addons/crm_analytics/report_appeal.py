@@ -37,8 +37,8 @@ class TimelinessMixin(ReportMixin):
     def _measures(cls, appeal):
         overdue = count_if(_overdue(appeal))
         return {
-            'count': Count(Literal('*')),
-            'on_time': Count(Literal('*')) - overdue,
+            'count': Count(appeal.id),
+            'on_time': Count(appeal.id) - overdue,
             'overdue': overdue,
             }
 
@@ -146,7 +146,7 @@ class LabourOperator(ReportMixin):
     @classmethod
     def _measures(cls, appeal):
         return {
-            'count': Count(Literal('*')),
+            'count': Count(appeal.id),
             'labour_minutes': Sum(appeal.labour_minutes),
             }
 
@@ -181,7 +181,7 @@ class Processed(ReportMixin):
     @classmethod
     def _measures(cls, appeal):
         return {
-            'closed': Count(Literal('*')),
+            'closed': Count(appeal.id),
             'resolved': count_if(appeal.state == 'resolved'),
             'rejected': count_if(appeal.state == 'rejected'),
             'hours': Sum(Cast(hours_between(
@@ -208,7 +208,7 @@ class OperatorSource(ReportMixin):
     @classmethod
     def _measures(cls, appeal):
         return {
-            'count': Count(Literal('*')),
+            'count': Count(appeal.id),
             'overdue': count_if(_overdue(appeal)),
             }
 
@@ -225,7 +225,7 @@ class VolumeMixin(ReportMixin):
     @classmethod
     def _measures(cls, appeal):
         return {
-            'count': Count(Literal('*')),
+            'count': Count(appeal.id),
             'open': count_if(appeal.state.in_(OPEN_STATES)),
             'closed': count_if(appeal.state.in_(CLOSED_STATES)),
             'overdue': count_if(_overdue(appeal)),
@@ -309,7 +309,7 @@ class Rating(ReportMixin):
     @classmethod
     def _measures(cls, appeal):
         measures = {
-            'rated': Count(Literal('*')),
+            'rated': Count(appeal.id),
             'rating_sum': Sum(appeal.rating),
             }
         for stars in range(1, 6):
