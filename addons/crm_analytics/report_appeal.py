@@ -56,7 +56,8 @@ class TimelinessReason(TimelinessMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('reason_group', 'ASC'), ('reason', 'ASC')]
+        cls._order = [('reason_group', 'ASC'), ('reason', 'ASC'),
+            ('id', 'ASC')]
 
 
 class TimelinessSource(TimelinessMixin):
@@ -70,7 +71,7 @@ class TimelinessSource(TimelinessMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('source', 'ASC')]
+        cls._order = [('source', 'ASC'), ('id', 'ASC')]
 
 
 class LabourAppeal(ReportMixin):
@@ -137,7 +138,7 @@ class LabourOperator(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('operator', 'ASC')]
+        cls._order = [('operator', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):
@@ -172,7 +173,8 @@ class Processed(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('support_line', 'ASC'), ('operator', 'ASC')]
+        cls._order = [('support_line', 'ASC'), ('operator', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):
@@ -203,7 +205,8 @@ class OperatorSource(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('operator', 'ASC'), ('source', 'ASC')]
+        cls._order = [('operator', 'ASC'), ('source', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def _measures(cls, appeal):
@@ -245,7 +248,8 @@ class District(VolumeMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('company', 'ASC'), ('district', 'ASC')]
+        cls._order = [('company', 'ASC'), ('district', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def _from(cls, appeal):
@@ -275,7 +279,7 @@ class Organisation(VolumeMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('company', 'ASC')]
+        cls._order = [('company', 'ASC'), ('id', 'ASC')]
 
 
 class Rating(ReportMixin):
@@ -300,7 +304,8 @@ class Rating(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('support_line', 'ASC'), ('operator', 'ASC')]
+        cls._order = [('support_line', 'ASC'), ('operator', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):

@@ -27,7 +27,8 @@ class Transfer(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('from_line', 'ASC'), ('to_line', 'ASC')]
+        cls._order = [('from_line', 'ASC'), ('to_line', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):
@@ -72,7 +73,8 @@ class WorkOrder(ReportMixin):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('team', 'ASC'), ('employee', 'ASC')]
+        cls._order = [('team', 'ASC'), ('employee', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):
