@@ -77,8 +77,10 @@ class ReportContext(ModelView):
         domain=[If(Bool(Eval('from_date')) & Bool(Eval('to_date')),
                 ('to_date', '>=', Eval('from_date')), ())])
     company = fields.Many2One('company.company', "Organisation",
-        domain=[('id', 'in', Eval('context', {}).get('companies', []))],
+        domain=[('id', 'in', Eval('user_companies', []))],
         help="Empty: every organisation of the user.")
+    user_companies = fields.Many2Many(
+        'company.company', None, None, "User Organisations", readonly=True)
     support_line = fields.Many2One('crm.support_line', "Support Line",
         domain=[If(Bool(Eval('company')),
                 ('company', '=', Eval('company', -1)), ())])
@@ -100,6 +102,12 @@ class ReportContext(ModelView):
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
+
+    @staticmethod
+    def default_user_companies():
+        User = Pool().get('res.user')
+        user = User(Transaction().user)
+        return [c.id for c in user.companies]
 
     @fields.depends('company', 'support_line', 'operator')
     def on_change_company(self):

@@ -333,6 +333,21 @@ class CrmAnalyticsReportTestCase(_DBTestCase):
         self.assertEqual(sum(r[1] for r in table), 10)
 
     @with_transaction()
+    def test_context_defaults(self):
+        "The form opens on this month and the user's organisation"
+        Context = Pool().get('crm.analytics.report.context')
+        w = self.world()
+        today = dt.date.today()
+        with acting_as(w['op1']):
+            values = Context.default_get(
+                ['from_date', 'to_date', 'company', 'user_companies'])
+        self.assertEqual(values['from_date'], today.replace(day=1))
+        self.assertEqual(values['to_date'].month, today.month)
+        self.assertEqual((values['to_date'] + dt.timedelta(days=1)).day, 1)
+        self.assertEqual(values['company'], w['org1'].id)
+        self.assertEqual(values['user_companies'], [w['org1'].id])
+
+    @with_transaction()
     def test_bad_period(self):
         "A period whose start is after its end is refused in Russian"
         pool = Pool()
