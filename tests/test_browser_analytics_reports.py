@@ -11,8 +11,9 @@ import pytest
 
 from .demo_server import Session
 from .test_browser import (
-    _console, _login, _need_browser, _shot, _visible, _waiter, browser)
-from .test_browser_supervisor import _cut_off, _open_menu
+    _console, _login, _need_browser, _open_menu, _shot, _visible, _waiter,
+    browser)
+from .test_browser_supervisor import _cut_off
 
 __all__ = ['browser', '_need_browser']  # fixtures used from test_browser
 
@@ -24,7 +25,7 @@ ACTIVE = '#tabcontent .tab-pane.active'
 MENU = [PRODUCT, 'Аналитика', 'Отчёты', 'Своевременность по источникам']
 HEADERS = ['Источник', 'Обращений', 'В срок', 'Просрочено',
     'Просрочено, %']
-CONTEXT_LABELS = ['С даты:', 'По дату:', 'Организация:',
+CONTEXT_LABELS = ['Организация:', 'С даты:', 'По дату:',
     'Линия поддержки:', 'Оператор:', 'Источник:']
 
 
@@ -46,6 +47,7 @@ def _server_rows(session):
 
 
 def test_supervisor_opens_a_report(crm_server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
     base_url, database = crm_server
     driver = browser
     driver.set_window_size(1366, 768)
@@ -79,13 +81,36 @@ def test_supervisor_opens_a_report(crm_server, browser):
             f'{ACTIVE} .form label') == []
         _shot(driver, 'report_timeliness_list.png')
 
+        assert len(_visible(driver, '#tablist li')) == 1
         _visible(driver, f'{ACTIVE} button#switch_')[0].click()
         wait.until(lambda d: _visible(d, f'{ACTIVE} .graph svg, '
                 f'{ACTIVE} .graph canvas'))
         time.sleep(2)
-        legend = driver.find_element('css selector', f'{ACTIVE} .graph').text
-        assert 'В срок' in legend and 'Просрочено' in legend, legend
+        graph = driver.find_element('css selector', f'{ACTIVE} .graph')
+        assert 'В срок' in graph.text and 'Просрочено' in graph.text, (
+            graph.text)
         _shot(driver, 'report_timeliness_graph.png')
+        # Its sources and legend below the fold
+        driver.execute_script(
+            'arguments[0].scrollIntoView(false);', graph)
+        time.sleep(1)
+        _shot(driver, 'report_timeliness_graph_legend.png')
+
+        # Back to the list: a double click opens the appeals of the row
+        _visible(driver, f'{ACTIVE} button#switch_')[0].click()
+        wait.until(lambda d: len([r for r in _visible(d, rows_css)
+                    if r.text.strip()]) == len(expected))
+        source = max(expected, key=lambda s: expected[s][0])
+        cell, = [c for c in _visible(driver, f'{rows_css} td')
+            if c.text.strip() == source]
+        ActionChains(driver).double_click(cell).perform()
+        wait.until(lambda d: len(_visible(d, '#tablist li')) == 2)
+        wait.until(lambda d: f'Обращения: {source}' in _visible(
+                d, '#tablist li.active')[0].text)
+        wait.until(lambda d: len([r for r in _visible(d, rows_css)
+                    if r.text.strip()]) == expected[source][0])
+        time.sleep(1)
+        _shot(driver, 'report_timeliness_drill.png')
     except Exception:
         _shot(driver, 'report_timeliness_99_failure.png')
         _console(driver)
