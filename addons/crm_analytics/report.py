@@ -109,7 +109,7 @@ class ReportContext(ModelView):
         user = User(Transaction().user)
         return [c.id for c in user.companies]
 
-    @fields.depends('company', 'support_line', 'operator')
+    @fields.depends('company', 'support_line')
     def on_change_company(self):
         if self.support_line and self.support_line.company != self.company:
             self.support_line = None
