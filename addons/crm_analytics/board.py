@@ -88,7 +88,8 @@ class BoardLine(BoardView):
     def __setup__(cls):
         super().__setup__()
         # Line by line as the desk «My Lines» lists them; no line last
-        cls._order = [('support_line', 'ASC NULLS LAST'), ('company', 'ASC')]
+        cls._order = [('support_line', 'ASC NULLS LAST'), ('company', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
@@ -127,7 +128,7 @@ class BoardSource(BoardView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('company', 'ASC'), ('source', 'ASC')]
+        cls._order = [('company', 'ASC'), ('source', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
@@ -163,7 +164,7 @@ class BoardPeriod(BoardView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('month', 'ASC'), ('company', 'ASC')]
+        cls._order = [('month', 'ASC'), ('company', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

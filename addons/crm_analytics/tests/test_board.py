@@ -161,7 +161,7 @@ class CrmAnalyticsBoardTestCase(_DBTestCase):
 
     @with_transaction()
     def test_quality_list(self):
-        "Closed below four stars, late or reopened; the latest closed first"
+        "Closed rated 2 or less, late or reopened; the latest closed first"
         pool = Pool()
         Event = pool.get('crm.appeal.event')
         w = analytics_world()
@@ -171,6 +171,19 @@ class CrmAnalyticsBoardTestCase(_DBTestCase):
         self.assertEqual(
             _numbers(w, _run_action('act_board_quality', w['supervisor1'])),
             [7, 2, 1])
+        # The tab «Низкая оценка»: #7's three stars are not low
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Tab = pool.get('ir.action.act_window.domain')
+        Appeal = pool.get('crm.appeal')
+        tab = Tab(ModelData.get_id(
+                'crm_analytics', 'act_board_quality_domain_rating'))
+        with acting_as(w['supervisor1']):
+            low = Appeal.search(
+                PYSONDecoder().decode(tab.domain) + [('id', 'in', [
+                            a.id for a in _run_action(
+                                'act_board_quality', w['supervisor1'])])])
+        self.assertEqual(_numbers(w, low), [2])
 
     @with_transaction()
     def test_boards_open_for_their_roles(self):
