@@ -198,10 +198,8 @@ class BoardPeriod(BoardView):
             *[count(query.kind == k, query).as_(k) for k in STAGE_SERIES],
             group_by=[query.company, query.month_key, query.month_start])
 
-    @classmethod
-    def get_month_name(cls, periods, name):
-        "«Январь 2025»: the month in the user's language"
-        Lang = Pool().get('ir.lang')
-        lang = Lang.get()
-        return {p.id: lang.strftime(p.month, '%B %Y').capitalize()
-            if p.month else None for p in periods}
+    def get_month_name(self, name):
+        "«Январь 2025»: messages, Tryton's Russian has no month names"
+        if self.month:
+            return gettext(f'crm_analytics.msg_board_month_{self.month.month}',
+                year=self.month.year)
