@@ -134,6 +134,7 @@ run: venv web db
 	@echo "    operator2   - operator"
 	@echo "    executor1   - executor (work orders; also on the portal: «Мои заявки»)"
 	@echo "    accountant1 - accountant: charges, payments, registries, debtors («Расчёты»)"
+	@echo "    manager     - manager of the first organisation: reads, changes nothing («Панель руководителя»)"
 	@echo
 	@echo "  Личный кабинет жителя / residents' portal:  http://127.0.0.1:8000/$(DB)/portal/"
 	@echo "    resident1@example.com  - resident: two accounts, appeals in every stage"

@@ -178,9 +178,26 @@ class Walk:
             if action.get('context_model'):
                 self.model(action['context_model'], [(None, 'form')],
                     f'{where} › context', depth)
+            if not action.get('res_model'):
+                # A board (crm_analytics' dashboards): the actions of its panes
+                self.board(views, where, depth)
+                return
             self.model(action['res_model'], views, where, depth)
         elif type_ == 'ir.action.wizard':
             self.wizard(action['wiz_name'], where, depth)
+
+    def board(self, views, where, depth):
+        "The actions a board view shows in its panes, as sao opens them"
+        from lxml import etree
+        for view_id, type_ in views:
+            if type_ != 'board':
+                continue
+            arch = self.session.call('model.ir.ui.view.view_get',
+                view_id, self.context)['arch']
+            for pane in etree.fromstring(arch.encode()).iter('action'):
+                action = self.call('model.ir.action.act_window.get',
+                    pane.get('name'))
+                self.action(action, f'{where} › board', depth + 1)
 
     # -- models and views -------------------------------------------------
     def model(self, model, views, where, depth):

@@ -15,7 +15,8 @@ import pytest
 from .demo_server import RPCError
 from .test_races import Client
 
-ROLES = ['operator1', 'operator2', 'executor1', 'supervisor', 'admin']
+ROLES = ['operator1', 'operator2', 'executor1', 'supervisor', 'admin',
+    'manager']
 SAMPLES = 2
 CYRILLIC = re.compile('[А-Яа-яЁё]')
 
@@ -65,6 +66,10 @@ BY_COMPANY = {
     'crm.penalty.line': ('penalty.company', {}),
     'crm.debtor.case': ('company', {}),
     'crm.debtor.task': ('case.company', {}),
+    # crm_analytics: the dashboards' figures (SQL views)
+    'crm.analytics.board.line': ('company', {}),
+    'crm.analytics.board.source': ('company', {}),
+    'crm.analytics.board.period': ('company', {}),
     }
 # Product modules whose every model must be placed in the matrix (the
 # portal's own models have their matrix: crm_portal's test_portal_matrix)
@@ -99,7 +104,9 @@ NOT_EXPOSED = {
     }
 # SQL views (table_query): nobody writes or deletes their rows, what
 # is checked is that they are neither found nor read
-READ_ONLY = {'crm.account.balance', 'crm.account.charge_month'}
+READ_ONLY = {'crm.account.balance', 'crm.account.charge_month',
+    'crm.analytics.board.line', 'crm.analytics.board.source',
+    'crm.analytics.board.period'}
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public'}
 # Records that hang on an appeal: path to the appeal
@@ -384,3 +391,28 @@ def test_matrix_covers_every_model(world):
     # The rest are the forms of wizards (first and result), stored nowhere
     assert {m for m in unreachable - NOT_EXPOSED - WIZARD_FORMS
         if not m.endswith(('.start', '.done'))} == set()
+
+
+def test_manager_reads_his_organisation_and_writes_nothing(world):
+    """The manager («CRM Руководитель», crm_analytics) reads every appeal
+    of the first organisation and only those; he changes none of them"""
+    admin = world['admin']
+    manager = Client(world['url'], world['database'], 'manager')
+    user = world['users']['manager']
+    assert len(user['companies']) == 1
+    company, = user['companies']
+    appeals = manager.model('crm.appeal', 'search', [], 0, None, None)
+    assert sorted(appeals) == sorted(admin.model('crm.appeal', 'search',
+            [('company', '=', company)], 0, None, None))
+    mine = appeals[:2]
+    before = admin.model('crm.appeal', 'read', mine, ['write_date'])
+    _refused(lambda: manager.model('crm.appeal', 'write', mine,
+            {'description': 'Правка руководителя'}))
+    _refused(lambda: manager.model('crm.appeal', 'delete', mine))
+    source = admin.model('crm.appeal.source', 'search', [], 0, 1, None)
+    _refused(lambda: manager.model('crm.appeal', 'create', [{
+                    'company': company, 'source': source[0],
+                    'description': 'Обращение руководителя'}]))
+    _refused(lambda: manager.model('crm.appeal.comment', 'create', [{
+                    'appeal': mine[0], 'text': 'Комментарий руководителя'}]))
+    assert admin.model('crm.appeal', 'read', mine, ['write_date']) == before

@@ -92,3 +92,36 @@
         jQuery('#title').text(TITLE);
     });
 }());
+
+/* Boards (crm_analytics' home dashboards): a pane lists what its action's
+ * domain selects.  sao 8.0's board action (Sao.View.Board.Action) decodes
+ * its action's domain into this.domain but never hands it to the screen it
+ * creates, so every pane listed all the records the user may read.  It
+ * decodes the domain (update_domain) right before it creates the screen, in
+ * the same callback: the screen takes that array, which the later
+ * update_domain calls keep changing in place. */
+(function() {
+    'use strict';
+    if (!Sao.View || !Sao.View.Board || !Sao.View.Board.Action) {
+        return;
+    }
+    let pending = null;
+    const update_domain = Sao.View.Board.Action.prototype.update_domain;
+    Sao.View.Board.Action.prototype.update_domain = function(actions) {
+        const result = update_domain.call(this, actions);
+        if (!this.screen) {
+            pending = this.domain;
+        }
+        return result;
+    };
+    const init = Sao.Screen.prototype.init;
+    Sao.Screen.prototype.init = function(model_name, attributes) {
+        // Only a board pane's screen: it is the one given row_activate
+        if (pending && attributes && attributes.row_activate &&
+                !attributes.domain) {
+            attributes.domain = pending;
+        }
+        pending = null;
+        return init.call(this, model_name, attributes);
+    };
+}());

@@ -50,7 +50,7 @@ def main(argv=None):
         print(f"  {key}: {value}")
     if options.users:
         print("Логины: admin, supervisor, operator1, operator2, executor1 … "
-            "executor6; "
+            "executor6, manager; "
             f"пароль {D.DEMO_PASSWORD}")
         if summary.get('portal'):
             print("Личный кабинет жителя: resident1@example.com, "

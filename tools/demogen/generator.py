@@ -10,6 +10,7 @@ import random
 import time
 
 from . import data as D
+from .analytics import Analytics
 from .appeal_plans import AppealPlans
 from .appeal_workflow import AppealWorkflow
 from .billing import Billing
@@ -58,7 +59,7 @@ def generate(database, config_file=None, sizes=None, seed=42, progress=True,
 
 class Generator(HousingStock, ReferenceData, People, AppealPlans,
         AppealWorkflow, RoutingRules, DispatchCard, WorkOrders, Portal,
-        Billing):
+        Billing, Analytics):
 
     def __init__(self, pool, sizes, seed, progress=True, users=True,
             now=None):
@@ -125,6 +126,8 @@ class Generator(HousingStock, ReferenceData, People, AppealPlans,
             self.make_portal()
             # Only where crm_billing is activated
             self.make_billing()
+            # Only where crm_analytics is activated
+            self.make_analytics()
         finally:
             self.bar.close()
         self.summary['seconds'] = round(time.monotonic() - t0, 1)

@@ -1,0 +1,205 @@
+"""Home dashboards per role (Tryton boards, board.xml): the counts behind
+their graphs as SQL views over the appeals the user may read.
+
+Each view runs the appeals' search with the caller's record rules as its
+inner query, so that an operator's or a manager's figures count only what
+he may open; the graph then only sums a handful of grouped rows.  A row's
+id is computed from its group's keys (not the least appeal id), so that it
+stays the same whatever appeals the reader may see."""
+from sql import Cast, Literal, Null
+from sql.aggregate import Count
+from sql.conditionals import Case, Coalesce
+from sql.functions import DateTrunc, Extract
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.crm_dispatch.appeal_lifecycle import OPEN_STATES
+from trytond.modules.crm_dispatch.supervisor import due_soon_hours
+from trytond.pool import Pool
+
+# The series of «accepted per period by stage»: the kinds of stage
+# (crm_dispatch/stage.py), common to every organisation's own stages
+STAGE_SERIES = ['new', 'in_work', 'waiting', 'done', 'cancelled']
+# The kind of stage each life-cycle state stands for; «waiting» is the
+# only kind the state alone does not tell (an appeal in work on a
+# clock-stopping stage)
+STATE_SERIES = {
+    'draft': 'new',
+    'in_work': 'in_work',
+    'resolved': 'done',
+    'rejected': 'cancelled',
+    }
+
+
+def pair(a, b):
+    """One positive integer for two non-negative ones (Cantor's pairing; a
+    positive): the id of a group from its keys, the same in SQLite and
+    PostgreSQL"""
+    return (a + b) * (a + b + Literal(1)) / Literal(2) + b
+
+
+def count(condition, table):
+    # No literal in the CASE: PostgreSQL cannot type its parameter
+    return Count(Case((condition, table.id)))
+
+
+class BoardView(ModelSQL, ModelView):
+    "The columns every dashboard view has; the readable appeals"
+
+    company = fields.Many2One('company.company', "Organisation",
+        readonly=True)
+
+    @classmethod
+    def readable(cls, domain=None):
+        """The query of the ids of the appeals the user may read (his record
+        rules apply when the call is checked, as over RPC)"""
+        Appeal = Pool().get('crm.appeal')
+        return Appeal.search(domain or [], order=[], query=True)
+
+    @classmethod
+    def columns(cls, table):
+        "The columns Tryton reads on every stored model"
+        return [
+            Literal(0).as_('create_uid'),
+            Literal(Null).as_('create_date'),
+            Literal(Null).as_('write_uid'),
+            Literal(Null).as_('write_date'),
+            table.company.as_('company'),
+            ]
+
+
+class BoardLine(BoardView):
+    "Dashboard: Open Appeals by Line"
+    __name__ = 'crm.analytics.board.line'
+    support_line = fields.Many2One('crm.support_line', "Line",
+        readonly=True)
+    line_name = fields.Function(fields.Char("Line"), 'get_line_name')
+    open = fields.Integer("Open", readonly=True,
+        help="Appeals in data entry or in work.")
+    draft = fields.Integer("Not in Work", readonly=True,
+        help="Appeals nobody has taken into work yet.")
+    overdue = fields.Integer("Overdue", readonly=True,
+        help="Open appeals past their deadline.")
+    due_soon = fields.Integer("Due Soon", readonly=True,
+        help="Open appeals whose deadline comes within the hours set in "
+        "the appeals settings.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Line by line as the desk «My Lines» lists them; no line last
+        cls._order = [('support_line', 'ASC NULLS LAST'), ('company', 'ASC'),
+            ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        Appeal = Pool().get('crm.appeal')
+        table = Appeal.__table__()
+        tables = {None: (table, None)}
+        line = Coalesce(table.support_line, Literal(0))
+        return table.select(
+            pair(table.company, line).as_('id'),
+            *cls.columns(table),
+            table.support_line.as_('support_line'),
+            Count(table.id).as_('open'),
+            count(table.state == 'draft', table).as_('draft'),
+            count(Appeal.column_overdue(tables), table).as_('overdue'),
+            count(Appeal.column_due_soon(tables, due_soon_hours()),
+                table).as_('due_soon'),
+            where=table.id.in_(cls.readable([('state', 'in', OPEN_STATES)])),
+            group_by=[table.company, table.support_line])
+
+    def get_line_name(self, name):
+        if self.support_line:
+            return self.support_line.rec_name
+        return gettext('crm_analytics.msg_board_no_line')
+
+
+class BoardSource(BoardView):
+    "Dashboard: Appeals by Organisation and Source"
+    __name__ = 'crm.analytics.board.source'
+    source = fields.Many2One('crm.appeal.source', "Source", readonly=True)
+    appeals = fields.Integer("Appeals", readonly=True)
+    open = fields.Integer("Open", readonly=True,
+        help="Appeals in data entry or in work.")
+    overdue = fields.Integer("Overdue", readonly=True,
+        help="Open past the deadline or closed after it.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('company', 'ASC'), ('source', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        Appeal = Pool().get('crm.appeal')
+        table = Appeal.__table__()
+        tables = {None: (table, None)}
+        return table.select(
+            pair(table.company, table.source).as_('id'),
+            *cls.columns(table),
+            table.source.as_('source'),
+            Count(table.id).as_('appeals'),
+            count(table.state.in_(OPEN_STATES), table).as_('open'),
+            count(Appeal.column_overdue(tables), table).as_('overdue'),
+            where=table.id.in_(cls.readable()),
+            group_by=[table.company, table.source])
+
+
+class BoardPeriod(BoardView):
+    "Dashboard: Accepted Appeals by Month and Stage"
+    __name__ = 'crm.analytics.board.period'
+    month = fields.Date("Month", readonly=True,
+        help="The first day of the month the appeals were received in.")
+    month_name = fields.Function(fields.Char("Month"), 'get_month_name')
+    appeals = fields.Integer("Appeals", readonly=True)
+    new = fields.Integer("New", readonly=True,
+        help="Received, nobody has taken them into work yet.")
+    in_work = fields.Integer("In Work", readonly=True)
+    waiting = fields.Integer("Waiting", readonly=True,
+        help="In work, on a stage that stops the deadline clock.")
+    done = fields.Integer("Done", readonly=True)
+    cancelled = fields.Integer("Cancelled", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'ASC'), ('company', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Stage = pool.get('crm.stage')
+        table = Appeal.__table__()
+        stage = Stage.__table__()
+        received = table.received_date
+        kind = Case(
+            ((table.state == 'in_work') & (stage.kind == 'waiting'),
+                'waiting'),
+            *[(table.state == s, k) for s, k in STATE_SERIES.items()])
+        # Grouped by columns of the inner query: PostgreSQL does not match
+        # two date_trunc() calls whose unit is a parameter each
+        query = table.join(stage, 'LEFT',
+            condition=table.stage == stage.id).select(
+                table.id, table.company,
+                DateTrunc('month', received).as_('month_start'),
+                # An integer: PostgreSQL's extract() is numeric
+                Cast(Extract('YEAR', received) * Literal(12)
+                    + Extract('MONTH', received), 'INTEGER').as_('month_key'),
+                kind.as_('kind'),
+                where=table.id.in_(cls.readable())
+                & (received != Null))
+        return query.select(
+            pair(query.company, query.month_key).as_('id'),
+            *cls.columns(query),
+            cls.month.sql_cast(query.month_start).as_('month'),
+            Count(query.id).as_('appeals'),
+            *[count(query.kind == k, query).as_(k) for k in STAGE_SERIES],
+            group_by=[query.company, query.month_key, query.month_start])
+
+    def get_month_name(self, name):
+        "«Январь 2025»: messages, Tryton's Russian has no month names"
+        if self.month:
+            return gettext(f'crm_analytics.msg_board_month_{self.month.month}',
+                year=self.month.year)

@@ -1,0 +1,43 @@
+"""The managers' analytics of the demo (crm_analytics, where activated):
+the manager of the first organisation, and each role's home dashboard
+opened at login (res.user actions, as Tryton runs them after the login).
+
+    manager  «CRM Руководитель» of the first organisation: reads its
+             appeals, changes nothing; opens «Панель руководителя»"""
+MANAGER = ('manager', "Руководитель Соколова Ирина Львовна")
+# Login → the board (crm_analytics XML id) it opens at login
+HOME_BOARDS = {
+    'operator1': 'act_board_operator',
+    'operator2': 'act_board_operator',
+    'supervisor': 'act_board_supervisor',
+    'manager': 'act_board_manager',
+    }
+
+
+class Analytics:
+    "Mixed into the Generator (generator.py)"
+
+    def make_analytics(self):
+        if not self.with_users or not self.activated(
+                'crm.analytics.board.line'):
+            return
+        User = self.get('res.user')
+        ActWindow = self.get('ir.action.act_window')
+        ModelData = self.get('ir.model.data')
+        org1 = self.companies[0]
+        login, name = MANAGER
+        # The manager operates nothing: no CRM group of crm_dispatch
+        user, = User.create([dict(login=login, name=name,
+                    **self.user_access(name, [], [org1.id], 'one',
+                        self.russian()))])
+        User.write([user], {'groups': [('add', [ModelData.get_id(
+                                'crm_analytics', 'group_crm_manager')])]})
+        self.users[login] = user
+        for login, board in HOME_BOARDS.items():
+            if login in self.users:
+                # res.user actions are ir.action records
+                action = ActWindow(ModelData.get_id('crm_analytics', board))
+                User.write([self.users[login]], {
+                        'actions': [('add', [action.action.id])]})
+        self.summary['users'] = len(self.users)
+
