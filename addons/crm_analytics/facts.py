@@ -14,6 +14,7 @@ from sql.conditionals import Case, Coalesce
 from sql.functions import DateTrunc, Extract, Function
 
 from trytond import backend
+from trytond.backend import MAX_QUERY_PARAMS
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import Model, fields
@@ -352,7 +353,7 @@ class Fact(Model):
                 # Titles of catalogue records, not access to them: the
                 # numbers were counted under the user's rules already
                 with without_check_access():
-                    for sub_ids in grouped_slice(list(ids)):
+                    for sub_ids in grouped_slice(list(ids), MAX_QUERY_PARAMS):
                         for record in Target.browse(list(sub_ids)):
                             names[record.id] = record.rec_name
                 labels[name] = lambda v, n=names: (
