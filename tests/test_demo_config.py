@@ -52,3 +52,27 @@ def test_routing_rules_calendar_templates_blanks(admin):
     assert len(_read(admin, 'crm.appeal.result', [], ['id'])) >= 3
     blanks = {b['name'] for b in _read(admin, 'crm.blank', [], ['name'])}
     assert blanks == {'Акт выполненных работ', 'Справка', 'Наряд-заказ'}
+
+
+def test_manager_has_saved_layouts(crm_server):
+    """The demo manager opens the pivot with his saved layouts (and the
+    shared ones), each drawing numbers of his organisation"""
+    base_url, database = crm_server
+    manager = Client(base_url, database, 'manager')
+    layouts = manager.model('crm.analytics.layout', 'search_read', [],
+        0, None, [('name', 'ASC')], ['name', 'shared', 'user', 'config'])
+    names = [l['name'] for l in layouts]
+    assert names == ["Время закрытия по операторам",
+        "Оценки по районам", "Просрочка по линиям и источникам",
+        "Причины по месяцам"], names
+    assert {l['shared'] for l in layouts} == {True, False}
+    # Through the pivot's call: reason group × month over the demo
+    result = manager.model('crm.analytics.fact', 'aggregate',
+        ['reason_group', 'month'], [], None, None)
+    assert sum(r['count'] for r in result['rows']) > 0
+    supervisor = Client(base_url, database, 'supervisor')
+    seen = supervisor.model('crm.analytics.layout', 'search_read', [],
+        0, None, [('name', 'ASC')], ['name'])
+    # His own and the manager's shared ones, not the manager's private
+    assert [l['name'] for l in seen] == ["Нагрузка линий по неделям",
+        "Оценки по районам", "Причины по месяцам"]

@@ -4,7 +4,27 @@ opened at login (res.user actions, as Tryton runs them after the login).
 
     manager  «CRM Руководитель» of the first organisation: reads its
              appeals, changes nothing; opens «Панель руководителя»"""
+import json
+
 MANAGER = ('manager', "Руководитель Соколова Ирина Львовна")
+# Saved pivot layouts: (owner, name, shared, period, config)
+LAYOUTS = [
+    ('manager', "Причины по месяцам", True, 'year', {
+            'rows': ['reason_group'], 'cols': ['month'],
+            'measure': 'count', 'renderer': 'Тепловая карта'}),
+    ('manager', "Просрочка по линиям и источникам", False, 'last_month', {
+            'rows': ['support_line'], 'cols': ['source'],
+            'measure': 'overdue_share', 'renderer': 'Тепловая карта'}),
+    ('manager', "Время закрытия по операторам", False, None, {
+            'rows': ['operator'], 'cols': [],
+            'measure': 'avg_close_hours', 'renderer': 'Столбцы'}),
+    ('manager', "Оценки по районам", True, None, {
+            'rows': ['district'], 'cols': ['rating'],
+            'measure': 'count', 'renderer': 'Столбцы с накоплением'}),
+    ('supervisor', "Нагрузка линий по неделям", False, 'month', {
+            'rows': ['support_line'], 'cols': ['week'],
+            'measure': 'count', 'renderer': 'Линии'}),
+    ]
 # Login → the board (crm_analytics XML id) it opens at login
 HOME_BOARDS = {
     'operator1': 'act_board_operator',
@@ -40,4 +60,14 @@ class Analytics:
                 User.write([self.users[login]], {
                         'actions': [('add', [action.action.id])]})
         self.summary['users'] = len(self.users)
+        self.make_layouts()
 
+    def make_layouts(self):
+        "The saved pivot layouts of the manager and the supervisor"
+        Layout = self.get('crm.analytics.layout')
+        Layout.create([{
+                    'user': self.users[login].id, 'name': name,
+                    'shared': shared, 'period': period,
+                    'config': json.dumps(config, ensure_ascii=False),
+                    } for login, name, shared, period, config in LAYOUTS
+                if login in self.users])
