@@ -63,8 +63,8 @@ def test_manager_has_saved_layouts(crm_server):
         0, None, [('name', 'ASC')], ['name', 'shared', 'user', 'config'])
     names = [l['name'] for l in layouts]
     assert names == ["Время закрытия по операторам",
-        "Оценки по районам", "Просрочка по линиям и источникам",
-        "Причины по месяцам"], names
+        "Оценки по районам", "Причины по месяцам",
+        "Просрочка по линиям и источникам"], names
     assert {l['shared'] for l in layouts} == {True, False}
     # Through the pivot's call: reason group × month over the demo
     result = manager.model('crm.analytics.fact', 'aggregate',
