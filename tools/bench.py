@@ -23,7 +23,9 @@ with tools/demo.py and measures, with the baseline in the same run:
 (p) the managers' pivot at Q appeals (the rows of (b)), crm_analytics
     activated: the pivot page's JSON-RPC aggregate by reason group × month
     with its sums as the supervisor and as operator1 (record rules) versus
-    the hand-written GROUP BY of the same rows; p50/p95 and totals;
+    the hand-written GROUP BY of the same rows; p50/p95 and totals; and
+    the load of the supervisor's and the manager's dashboards (every pane's
+    search and read through JSON-RPC);
 (e) the work-order queues at W orders (default 200 000): a team's
     unallocated queue and executor1's «Мои», by planned start, 80 rows with
     the list's fields, as the ORM call under executor1's rights (record

@@ -6,7 +6,6 @@ closed, hours to close, rating, labour time), aggregated by the database
 feed and the mailings of saved layouts all read through here."""
 import datetime as dt
 from collections import namedtuple
-from zoneinfo import ZoneInfo
 
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
@@ -23,6 +22,8 @@ from trytond.pool import Pool
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
+
+from .period import JulianDay, utc_bounds, zone
 
 MAX_DIMENSIONS = 6
 MAX_GROUPS = 50000
@@ -72,11 +73,6 @@ class StrfTime(Function):
     _function = 'STRFTIME'
 
 
-class JulianDay(Function):
-    __slots__ = ()
-    _function = 'JULIANDAY'
-
-
 def hours_of(total):
     "The hours of a sum of closing times: an interval on PostgreSQL"
     if backend.name == 'postgresql':
@@ -98,6 +94,7 @@ def ratio(values, measure):
 class Fact(Model):
     "Appeal Facts"
     __name__ = 'crm.analytics.fact'
+    __string__ = "Appeal Facts"
 
     # The fields name the dimensions and measures in the user's language
     organisation = fields.Many2One('company.company', "Organisation")
@@ -174,36 +171,18 @@ class Fact(Model):
     def period_domain(cls, start=None, end=None):
         """The domain of appeals received from the day start to the day
         end (dates, both included) in the organisation's time"""
-        if isinstance(start, str):
-            start = dt.date.fromisoformat(start)
-        if isinstance(end, str):
-            end = dt.date.fromisoformat(end)
-        if start and end and start > end:
-            raise UserError(gettext('crm_analytics.msg_fact_period_order',
-                    start=start.strftime('%d.%m.%Y'),
-                    end=end.strftime('%d.%m.%Y')))
-        offset = cls._offset()
+        start, end = utc_bounds(start, end)
         domain = []
         if start:
-            domain.append(('received_date', '>=',
-                    dt.datetime.combine(start, dt.time()) - offset))
+            domain.append(('received_date', '>=', start))
         if end:
-            domain.append(('received_date', '<',
-                    dt.datetime.combine(end, dt.time())
-                    + dt.timedelta(days=1) - offset))
+            domain.append(('received_date', '<', end))
         return domain
 
     @classmethod
     def _offset(cls):
         "The UTC offset of the user's organisation (Moscow's by default)"
-        pool = Pool()
-        Company = pool.get('company.company')
-        company_id = Transaction().context.get('company')
-        zone = 'Europe/Moscow'
-        if company_id:
-            with without_check_access():
-                zone = Company(company_id).timezone or zone
-        return ZoneInfo(zone).utcoffset(dt.datetime.now())
+        return zone().utcoffset(dt.datetime.now())
 
     @classmethod
     def _query(cls, dimensions, domain):

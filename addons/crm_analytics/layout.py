@@ -45,6 +45,7 @@ def period_dates(period, today=None):
 class Layout(ModelSQL, ModelView):
     "Pivot Layout"
     __name__ = 'crm.analytics.layout'
+    __string__ = "Pivot Layout"
     name = fields.Char("Name", required=True)
     user = fields.Many2One('res.user', "Owner", required=True,
         readonly=True, ondelete='CASCADE')

@@ -11,18 +11,13 @@ applies to the date the report is about: received for most, closed for
 the processed appeals, the event's date for transfers, done for work
 orders.  A context without a date leaves that side of the period open."""
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sql import Literal, Null, Window
 from sql.aggregate import Sum
 from sql.conditionals import Case
-from sql.functions import Extract, Function, RowNumber
+from sql.functions import RowNumber
 
-from trytond import backend
-from trytond.exceptions import UserError
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.crm_dispatch.routing import DEFAULT_ZONE
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If, PYSONEncoder
 from trytond.report import Report
@@ -31,34 +26,14 @@ from trytond.transaction import (
 from trytond.wizard import StateAction, StateTransition, Wizard
 
 from . import export
+from .period import as_date, check_order, utc_bounds
 
 FILTERS = ['company', 'support_line', 'operator', 'source']
-
-
-class JulianDay(Function):
-    "SQLite's days since noon of 24 November 4714 BC, fractional"
-    __slots__ = ()
-    _function = 'JULIANDAY'
-
-
-def hours_between(start, end):
-    "The SQL hours from start to end (datetimes) as a float"
-    if backend.name == 'postgresql':
-        return Extract('EPOCH', end - start) / 3600
-    return (JulianDay(end) - JulianDay(start)) * 24
 
 
 def count_if(condition):
     "The SQL sum of rows where condition holds"
     return Sum(Case((condition, 1), else_=0))
-
-
-def _date(value):
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
 
 
 def _id(value):
@@ -121,37 +96,21 @@ class ReportContext(ModelView):
         after its end is refused"""
         context = Transaction().context
         values = {
-            'from_date': _date(context.get('from_date')),
-            'to_date': _date(context.get('to_date')),
+            'from_date': as_date(context.get('from_date')),
+            'to_date': as_date(context.get('to_date')),
             }
         for name in FILTERS:
             values[name] = _id(context.get(name))
-        start, end = values['from_date'], values['to_date']
-        if start and end and start > end:
-            raise UserError(gettext('crm_analytics.msg_fact_period_order',
-                    start=start.strftime('%d.%m.%Y'),
-                    end=end.strftime('%d.%m.%Y')))
+        check_order(values['from_date'], values['to_date'])
         return values
 
     @classmethod
     def bounds(cls):
         """The period as naive UTC datetimes [start, end) of the
         organisation's local days (None for an open side)"""
-        Company = Pool().get('company.company')
         values = cls.filters()
-        zone = DEFAULT_ZONE
-        if values['company']:
-            with without_check_access():
-                zone = Company(values['company']).timezone or zone
-
-        def utc(day):
-            if not day:
-                return None
-            local = dt.datetime.combine(day, dt.time(), ZoneInfo(zone))
-            return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        end = values['to_date']
-        return utc(values['from_date']), utc(
-            end + dt.timedelta(days=1) if end else None)
+        return utc_bounds(
+            values['from_date'], values['to_date'], values['company'])
 
     @classmethod
     def subtitle(cls):

@@ -8,7 +8,8 @@ from trytond.model import fields
 from trytond.modules.crm_dispatch.appeal_lifecycle import OPEN_STATES
 from trytond.pool import Pool
 
-from .report import ReportMixin, count_if, hours_between
+from .period import hours_between
+from .report import ReportMixin, count_if
 
 CLOSED_STATES = ['resolved', 'rejected']
 

@@ -41,6 +41,45 @@ ORDER BY 1, 2
 RAW_LINES = "AND (a.support_line IS NULL OR a.support_line = ANY(%(lines)s))"
 
 
+BOARDS = ['act_board_supervisor', 'act_board_manager']
+
+
+def board_panes(pool, database, board):
+    """The panes of a board action (crm_analytics XML id) as sao loads
+    them: (name, model, PYSON domain, limit, view fields) of each action"""
+    import xml.etree.ElementTree as ET
+    from trytond.transaction import Transaction
+    with Transaction().start(database, 0, readonly=True,
+            context={'language': 'ru'}):
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action.act_window')
+        View = pool.get('ir.ui.view')
+        board = Action(ModelData.get_id('crm_analytics', board))
+        arch = ET.fromstring(View(board.act_window_views[0].view.id).arch)
+        panes = []
+        for element in arch.iter('action'):
+            module, xml_id = element.get('name').split('.')
+            action = Action(ModelData.get_id(module, xml_id))
+            view = action.act_window_views[0].view
+            fields = sorted({f.get('name') for f in
+                    ET.fromstring(View(view.id).arch).iter('field')})
+            panes.append((action.name, action.res_model,
+                    action.pyson_domain, action.limit, view.type, fields))
+        return board.name, panes
+
+
+def _load_board(session, panes):
+    "Each pane's search and read, as the client sends them"
+    from trytond.pyson import PYSONDecoder
+    context = dict(session.context, _user=session.user_id)
+    rows = 0
+    for _, model, domain, limit, _, fields in panes:
+        domain = PYSONDecoder(context).decode(domain)
+        ids = session.model(model, 'search', domain, 0, limit or None, None)
+        rows += len(session.model(model, 'read', ids, fields))
+    return rows
+
+
 def _activate(pool):
     pool.init(update=['crm_analytics'], lang=['ru'], activatedeps=True)
 
@@ -79,6 +118,14 @@ def bench_pivot(pool, uri, database, repeat):
                 sum(r['count'] for r in got), sum(r[2] for r in expected),
                 sum(r['overdue_count'] for r in got),
                 sum(r[3] for r in expected))
+        session = Session(server.url, database, 'supervisor', PASSWORD)
+        results['boards'] = {}
+        for board in BOARDS:
+            name, panes = board_panes(pool, database, board)
+            rows = _load_board(session, panes)
+            timings = _time(lambda: _load_board(session, panes),
+                max(repeat // 4, 20))
+            results['boards'][name] = (len(panes), rows, timings)
     finally:
         server.stop()
     return results
@@ -107,3 +154,11 @@ def report_pivot(r):
         out(f"  {login}: ratio p50 {ratio50:.2f}×, p95 {ratio95:.2f}×; "
             f"groups {got}/{expected}; appeals {count}/{raw_count}; "
             f"overdue {overdue}/{raw_overdue} (JSON-RPC/SQL)")
+    out("  Dashboards as the supervisor: every pane's search and read "
+        "through JSON-RPC, one after the other")
+    rows = []
+    for name, (panes, records, timings) in r['boards'].items():
+        rows.append([name, panes, records, len(timings),
+                f"{percentile(timings, 50):.1f}",
+                f"{percentile(timings, 95):.1f}"])
+    table(['board', 'panes', 'rows', 'runs', 'p50 ms', 'p95 ms'], rows)
