@@ -83,8 +83,10 @@ def test_supervisor_sends_a_mailing_now(crm_server, crm_mailbox, browser):
         _shot(driver, 'mailing_01_list.png')
         assert not _english(driver), _english(driver)
         from selenium.webdriver.common.action_chains import ActionChains
-        row, = [r for r in _visible(driver, rows_css) if NAME in r.text]
-        ActionChains(driver).double_click(row).perform()
+        # The name's cell: the owner's and organisation's are links
+        cell, = [c for c in _visible(driver, f'{rows_css} td')
+            if c.text.strip() == NAME]
+        ActionChains(driver).double_click(cell).perform()
         wait.until(lambda d: [b for b in _visible(d, f'{PANE} .form button')
                 if 'ОТПРАВИТЬ СЕЙЧАС' in b.text.upper()])
         time.sleep(1)
