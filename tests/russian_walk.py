@@ -31,6 +31,8 @@ ACRONYMS = {
     'BIC', 'IBAN', 'MIME', 'SSL', 'ASCII', 'UTF', 'CRM', 'IRC', 'SIP',
     'SEPA', 'BIS', 'NHS', 'EIN', 'SSN', 'TIN', 'ATIN', 'ITIN', 'PTIN',
     'RFC', 'XLSX', 'XLS', 'JPEG', 'SHA',
+    # report mailings: the archive format and its encryption
+    'ZIP', 'AES',
     }
 NAMES = {'e-mail', 'python', 'genshi', 'libreoffice', 'skype', 'strftime',
     'xpath', 'message-id', 'id', 'excel'}
