@@ -83,7 +83,7 @@ def pivot_page(request, pool):
         }
     # </ would end the script element the configuration is written in
     data = json.dumps(config, ensure_ascii=False).replace('</', '<\\/')
-    response = _html('pivot.html', config=data)
+    response = _html('pivot.html', config=data, static=config['static'])
     response.headers['Cache-Control'] = 'no-store'
     return response
 

@@ -225,8 +225,10 @@
                         }));
                 });
             }
-            var width = Math.max(480, window.innerWidth - 330);
             setTimeout(function () {
+                // The room right of the drag and drop panels
+                var width = Math.max(360, window.innerWidth -
+                    element.getBoundingClientRect().left - 40);
                 window.bb.generate({
                     bindto: element,
                     size: {width: width, height: 400},
@@ -257,6 +259,19 @@
                 });
             }, 0);
             return element;
+        };
+    }
+
+    // White to a light red: bold figures stay readable on the hottest
+    // cells (PivotTable's own scale ends in pure red)
+    function heatScale(values) {
+        var finite = values.filter(function (v) { return isFinite(v); });
+        var min = Math.min.apply(Math, finite);
+        var max = Math.max.apply(Math, finite);
+        return function (x) {
+            var k = max > min ? (x - min) / (max - min) : 0;
+            var other = Math.round(255 - 125 * k);
+            return 'rgb(255,' + other + ',' + Math.round(other * 0.95) + ')';
         };
     }
 
@@ -323,7 +338,8 @@
             unusedAttrsVertical: true,
             menuLimit: 1000,
             localeStrings: LOCALE,
-            rendererOptions: {localeStrings: LOCALE},
+            rendererOptions: {localeStrings: LOCALE, heatmap: {
+                colorScaleGenerator: heatScale}},
             onRefresh: refreshed
         }, true, 'ru');
     }
@@ -354,14 +370,42 @@
         });
     }
 
+    // The period's fields hold Russian dates (ДД.ММ.ГГГГ) whatever the
+    // browser's language; the server takes ISO dates
+    function isoDate(id) {
+        var field = document.getElementById(id);
+        var text = field.value.trim();
+        if (!text) {
+            return null;
+        }
+        var match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text);
+        var date = match && new Date(Date.UTC(
+            +match[3], +match[2] - 1, +match[1]));
+        if (!date || date.getUTCDate() !== +match[1] ||
+                date.getUTCMonth() !== +match[2] - 1) {
+            field.focus();
+            throw new Error('«' + text + '» — не дата вида ДД.ММ.ГГГГ.');
+        }
+        return date.toISOString().slice(0, 10);
+    }
+
+    function setDate(id, iso) {
+        document.getElementById(id).value = iso ? russianDate(iso) : '';
+    }
+
     function period() {
-        return [document.getElementById('pv-start').value || null,
-            document.getElementById('pv-end').value || null];
+        return [isoDate('pv-start'), isoDate('pv-end')];
     }
 
     function load() {
         var dimensions = needed();
-        var dates = period();
+        var dates;
+        try {
+            dates = period();
+        } catch (error) {
+            failed(error);
+            return Promise.resolve();
+        }
         var ticket = ++state.request;
         state.loading = ticket;
         status('Считаем…', 'busy');
@@ -503,8 +547,25 @@
         })[0] || null;
     }
 
-    function open(layout) {
+    // The layout the page is on: its link, its title, its buttons
+    function select(layout) {
         state.layout = layout;
+        document.getElementById('pv-layout').value = layout ?
+            String(layout.id) : '';
+        document.title = (layout ? layout.name + ' — ' : '') +
+            'Сводная таблица обращений';
+        var url = new URL(window.location.href);
+        if (layout) {
+            url.searchParams.set('layout', layout.id);
+        } else {
+            url.searchParams.delete('layout');
+        }
+        window.history.replaceState(null, '', url.toString());
+        buttons();
+    }
+
+    function open(layout) {
+        select(layout);
         var config = layout ? layout.config : {};
         state.rows = config.rows || [];
         state.cols = config.cols || [];
@@ -516,18 +577,9 @@
         state.colOrder = config.colOrder || 'key_a_to_z';
         state.exclusions = {};
         if (layout) {
-            document.getElementById('pv-start').value = layout.start || '';
-            document.getElementById('pv-end').value = layout.end || '';
-            document.title = layout.name + ' — сводная таблица';
+            setDate('pv-start', layout.start);
+            setDate('pv-end', layout.end);
         }
-        var url = new URL(window.location.href);
-        if (layout) {
-            url.searchParams.set('layout', layout.id);
-        } else {
-            url.searchParams.delete('layout');
-        }
-        window.history.replaceState(null, '', url.toString());
-        buttons();
         return load();
     }
 
@@ -541,8 +593,8 @@
             name: name.trim(), config: JSON.stringify(current())}]]).then(
             function (ids) {
                 return loadLayouts(ids[0]).then(function () {
-                    state.layout = byId(ids[0]);
-                    open(state.layout);
+                    // What is drawn is the layout: no need to count again
+                    select(byId(ids[0]));
                     status('Макет «' + name.trim() + '» сохранён.', 'ok');
                 });
             }).catch(failed);
@@ -557,8 +609,7 @@
         call('crm.analytics.layout', 'write', [[layout.id],
             {config: JSON.stringify(current())}]).then(function () {
                 return loadLayouts(layout.id).then(function () {
-                    state.layout = byId(layout.id);
-                    buttons();
+                    select(byId(layout.id));
                     status('Макет «' + layout.name + '» сохранён.', 'ok');
                 });
             }).catch(failed);
@@ -572,8 +623,7 @@
         call('crm.analytics.layout', 'write', [[layout.id],
             {shared: !layout.shared}]).then(function () {
                 return loadLayouts(layout.id).then(function () {
-                    state.layout = byId(layout.id);
-                    buttons();
+                    select(byId(layout.id));
                     status(state.layout.shared ?
                         'Макет «' + layout.name + '» виден всем.' :
                         'Макет «' + layout.name + '» виден только вам.',
@@ -691,14 +741,26 @@
                     }
                 });
         });
-        document.getElementById('pv-save').addEventListener('click', save);
+        // A wrong date in the period stops a button with its message
+        var guarded = function (action) {
+            return function () {
+                try {
+                    action();
+                } catch (error) {
+                    failed(error);
+                }
+            };
+        };
+        document.getElementById('pv-save').addEventListener('click',
+            guarded(save));
         document.getElementById('pv-save-as').addEventListener('click',
-            saveAs);
-        document.getElementById('pv-share').addEventListener('click', share);
+            guarded(saveAs));
+        document.getElementById('pv-share').addEventListener('click',
+            guarded(share));
         document.getElementById('pv-xlsx').addEventListener('click',
-            function () { download('xlsx'); });
+            guarded(function () { download('xlsx'); }));
         document.getElementById('pv-csv').addEventListener('click',
-            function () { download('csv'); });
+            guarded(function () { download('csv'); }));
     }
 
     // For the tests and the curious: the state the page draws from

@@ -125,6 +125,10 @@ class CrmAnalyticsPivotTestCase(RouteTestCase):
                 '/node_modules/jquery-ui/dist/jquery-ui.min.js',
                 '/node_modules/billboard.js/dist/billboard.min.js']:
             self.assertIn(f'src="{src}"', html)
+        # Every placeholder of the template filled
+        self.assertNotRegex(html, r'__[A-Z_]+__')
+        self.assertIn(f'src="{config["static"]}pivot.js"', html)
+        self.assertIn(f'href="{config["static"]}pivot.css"', html)
         script = client.get(config['static'] + 'pivot.js')
         self.assertEqual(script.status_code, 200)
         self.assertIn("'aggregate'", script.get_data(as_text=True))
