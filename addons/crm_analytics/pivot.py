@@ -32,6 +32,7 @@ STATIC = Path(__file__).resolve().parent / 'static'
 # node_modules (trytond's web root)
 STATIC_FILES = {
     'pivot.js': 'text/javascript; charset=utf-8',
+    'pivot_drawing.js': 'text/javascript; charset=utf-8',
     'pivot.css': 'text/css; charset=utf-8',
     }
 EXPORT_FORMATS = {'xlsx', 'csv', 'pdf'}

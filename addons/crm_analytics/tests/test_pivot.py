@@ -127,10 +127,12 @@ class CrmAnalyticsPivotTestCase(RouteTestCase):
             self.assertIn(f'src="{src}"', html)
         # Every placeholder of the template filled
         self.assertNotRegex(html, r'__[A-Z_]+__')
-        self.assertIn(f'src="{config["static"]}pivot.js"', html)
+        for name in ['pivot_drawing.js', 'pivot.js']:
+            self.assertIn(f'src="{config["static"]}{name}"', html)
+            self.assertEqual(
+                client.get(config['static'] + name).status_code, 200)
         self.assertIn(f'href="{config["static"]}pivot.css"', html)
         script = client.get(config['static'] + 'pivot.js')
-        self.assertEqual(script.status_code, 200)
         self.assertIn("'aggregate'", script.get_data(as_text=True))
         self.assertEqual(
             client.get(config['static'] + 'pivot.css').status_code, 200)
