@@ -11,6 +11,8 @@ import json
 import urllib.request
 from base64 import b64encode
 
+from trytond.protocols.jsonrpc import JSONEncoder
+
 QUEUE_STATES = ['draft', 'in_work']
 QUEUE_ORDER = [['deadline', 'ASC']]
 QUEUE_LIMIT = 80
@@ -36,7 +38,8 @@ class Session:
     def call(self, method, *params):
         request = urllib.request.Request(
             self.url, data=json.dumps(
-                {'id': 1, 'method': method, 'params': params}).encode(),
+                {'id': 1, 'method': method, 'params': params},
+                cls=JSONEncoder).encode(),
             headers={
                 'Content-Type': 'application/json',
                 'Accept-Encoding': 'gzip',
