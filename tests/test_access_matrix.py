@@ -70,10 +70,12 @@ BY_COMPANY = {
     'crm.analytics.board.line': ('company', {}),
     'crm.analytics.board.source': ('company', {}),
     'crm.analytics.board.period': ('company', {}),
+    'crm.analytics.mailing': ('company', {'name': 'Чужая рассылка'}),
+    'crm.analytics.mailing.log': ('mailing.company', {}),
     }
 # Product modules whose every model must be placed in the matrix (the
 # portal's own models have their matrix: crm_portal's test_portal_matrix)
-MODULES = ['crm_dispatch', 'crm_billing']
+MODULES = ['crm_dispatch', 'crm_billing', 'crm_analytics']
 # The same catalogue for every organisation (no company on them)
 SHARED = {
     'crm.configuration', 'crm.appeal.source', 'crm.tag',
@@ -108,7 +110,27 @@ READ_ONLY = {'crm.account.balance', 'crm.account.charge_month',
     'crm.analytics.board.line', 'crm.analytics.board.source',
     'crm.analytics.board.period'}
 # Checked on their own below
-SPECIAL = {'party.party', 'crm.contact.public'}
+SPECIAL = {'party.party', 'crm.contact.public', 'crm.analytics.layout'}
+# Figures computed for the reader, under his record rules, from the
+# context of his request (crm_analytics's reports): their rows are not
+# anyone's records; tests/test_report.py compares an operator's figures
+# with a supervisor's
+PER_READER = {
+    'crm.analytics.report.timeliness_reason',
+    'crm.analytics.report.timeliness_source',
+    'crm.analytics.report.labour_appeal',
+    'crm.analytics.report.labour_operator',
+    'crm.analytics.report.processed',
+    'crm.analytics.report.operator_source',
+    'crm.analytics.report.district',
+    'crm.analytics.report.organisation',
+    'crm.analytics.report.rating',
+    'crm.analytics.report.transfer',
+    'crm.analytics.report.work_order',
+    }
+# No stored rows and no search: the appeal facts (their calls apply the
+# reader's rules, tests/test_facts.py) and the reports' context form
+COMPUTED = {'crm.analytics.fact', 'crm.analytics.report.context'}
 # Records that hang on an appeal: path to the appeal
 ON_APPEAL = {
     'crm.appeal.event': 'appeal',
@@ -386,10 +408,11 @@ def test_matrix_covers_every_model(world):
             # A wizard's form: nothing stored
             continue
         reachable.add(model)
-    assert reachable - (set(BY_COMPANY) | SHARED | SPECIAL) == set()
+    assert reachable - (
+        set(BY_COMPANY) | SHARED | SPECIAL | PER_READER) == set()
     assert NOT_EXPOSED <= unreachable
     # The rest are the forms of wizards (first and result), stored nowhere
-    assert {m for m in unreachable - NOT_EXPOSED - WIZARD_FORMS
+    assert {m for m in unreachable - NOT_EXPOSED - WIZARD_FORMS - COMPUTED
         if not m.endswith(('.start', '.done'))} == set()
 
 
@@ -416,3 +439,29 @@ def test_manager_reads_his_organisation_and_writes_nothing(world):
     _refused(lambda: manager.model('crm.appeal.comment', 'create', [{
                     'appeal': mine[0], 'text': 'Комментарий руководителя'}]))
     assert admin.model('crm.appeal', 'read', mine, ['write_date']) == before
+
+
+def test_pivot_layouts_own_and_shared(world):
+    """A pivot layout is its owner's: another user reads only the shared
+    ones and changes none of them"""
+    admin = world['admin']
+    private = admin.model('crm.analytics.layout', 'search', [
+            ('user.login', '=', 'manager'), ('shared', '=', False)],
+        0, None, None)
+    shared = admin.model('crm.analytics.layout', 'search', [
+            ('user.login', '=', 'manager'), ('shared', '=', True)],
+        0, None, None)
+    assert private and shared
+    for login in ['operator1', 'supervisor']:
+        role = Client(world['url'], world['database'], login)
+        seen = set(role.model('crm.analytics.layout', 'search', [],
+                0, None, None))
+        assert not seen & set(private) and set(shared) <= seen, login
+        _refused(lambda: role.model('crm.analytics.layout', 'read',
+                private, ['name']))
+        _refused(lambda: role.model('crm.analytics.layout', 'write',
+                shared, {'name': 'Чужая правка'}))
+        _refused(lambda: role.model('crm.analytics.layout', 'delete',
+                shared))
+    names = admin.model('crm.analytics.layout', 'read', shared, ['name'])
+    assert 'Чужая правка' not in {n['name'] for n in names}

@@ -25,6 +25,15 @@ LAYOUTS = [
             'rows': ['support_line'], 'cols': ['week'],
             'measure': 'count', 'renderer': 'Линии'}),
     ]
+# Scheduled mailings: (owner, organisation index, name, layout, period,
+# frequency, weekday, format, recipients)
+MAILINGS = [
+    ('manager', 0, "Причины обращений за неделю", "Причины по месяцам",
+        'last_week', 'weekly', '0', 'xlsx', 'direktor@sever-kvartal.ru'),
+    ('supervisor', -1, "Нагрузка линий за вчера",
+        "Нагрузка линий по неделям", 'yesterday', 'daily', None, 'pdf',
+        'smena@sever-kvartal.ru'),
+    ]
 # Login → the board (crm_analytics XML id) it opens at login
 HOME_BOARDS = {
     'operator1': 'act_board_operator',
@@ -71,3 +80,22 @@ class Analytics:
                     'config': json.dumps(config, ensure_ascii=False),
                     } for login, name, shared, period, config in LAYOUTS
                 if login in self.users])
+        self.make_mailings()
+
+    def make_mailings(self):
+        "A weekly and a daily mailing (crm_analytics's scheduler sends them)"
+        Layout = self.get('crm.analytics.layout')
+        Mailing = self.get('crm.analytics.mailing')
+        values = []
+        for (login, org, name, layout, period, frequency, weekday, fmt,
+                recipients) in MAILINGS:
+            if login not in self.users:
+                continue
+            layout, = Layout.search([('name', '=', layout)])
+            values.append({
+                    'name': name, 'user': self.users[login].id,
+                    'company': self.companies[org].id, 'kind': 'layout',
+                    'layout': layout.id, 'period': period,
+                    'frequency': frequency, 'weekday': weekday,
+                    'format': fmt, 'recipients': recipients, 'hour': 8})
+        Mailing.create(values)
