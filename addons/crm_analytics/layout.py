@@ -178,19 +178,25 @@ class Layout(ModelSQL, ModelView):
         return title, headers, lines
 
 
+# Models of crm_analytics whose rules name the user himself (his layouts,
+# his mailings and their history)
+OWN_RECORDS = {'crm.analytics.layout', 'crm.analytics.mailing',
+    'crm.analytics.mailing.log'}
+
+
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
 
     @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
-        if model_name == 'crm.analytics.layout':
+        if model_name in OWN_RECORDS:
             context['user_id'] = Transaction().user
         return context
 
     @classmethod
     def _get_cache_key(cls, model_names):
         key = super()._get_cache_key(model_names)
-        if 'crm.analytics.layout' in model_names:
+        if OWN_RECORDS & set(model_names):
             key = (*key, Transaction().user)
         return key

@@ -171,8 +171,8 @@ class Mailing(DeactivableMixin, ModelSQL, ModelView):
         if not names:
             return [(None, '')]
         with without_check_access():
-            models = Model.search([('model', 'in', names)])
-        titles = {m.model: m.name for m in models}
+            models = Model.search([('name', 'in', names)])
+        titles = {m.name: m.string for m in models}
         return [(None, '')] + sorted(
             ((n, titles.get(n, n)) for n in names), key=lambda s: s[1])
 
@@ -444,26 +444,6 @@ class MailingLog(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-
-class MailingRule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def _get_context(cls, model_name):
-        context = super()._get_context(model_name)
-        if model_name in {
-                'crm.analytics.mailing', 'crm.analytics.mailing.log'}:
-            context['user_id'] = Transaction().user
-        return context
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        key = super()._get_cache_key(model_names)
-        if {'crm.analytics.mailing', 'crm.analytics.mailing.log'} & set(
-                model_names):
-            key = (*key, Transaction().user)
-        return key
 
 
 class Cron(metaclass=PoolMeta):

@@ -56,7 +56,7 @@ def create_mailing(w, layout, **values):
             'name': layout.name,
             'company': w['org1'].id,
             'kind': 'layout',
-            'layout': layout.id,
+            'layout': layout.id if values.get('kind') != 'report' else None,
             'period': 'year',
             'format': 'xlsx',
             'recipients': 'boss@example.ru\ncustomer@example.com',
@@ -373,10 +373,36 @@ class CrmAnalyticsMailingTestCase(_DBTestCase):
         "Only models building a table by export_table() are offered"
         Mailing = Pool().get('crm.analytics.mailing')
         pool = Pool()
-        for name, _ in Mailing.get_reports():
+        load_russian()
+        with Transaction().set_context(language='ru'):
+            offered = dict(Mailing.get_reports())
+        for name in offered:
             if name is not None:
                 self.assertTrue(name.startswith('crm.analytics.report.'))
                 self.assertTrue(callable(pool.get(name).export_table))
+        self.assertEqual(offered['crm.analytics.report.timeliness_source'],
+            'Своевременность по источникам')
+
+    @with_transaction()
+    def test_report_mailed(self):
+        "An operational report mailed: the owner's figures by source"
+        Mailing = Pool().get('crm.analytics.mailing')
+        w = self._world()
+        with as_(w['supervisor1']):
+            mailing = create_mailing(w, w['layout'], kind='report',
+                name='Своевременность',
+                report='crm.analytics.report.timeliness_source')
+        with smtp_server() as server:
+            log, = Mailing.send_due(DUE)
+        self.assertEqual(log.state, 'sent', log.error)
+        letter, = server.letters
+        name, content = attachment(letter)
+        rows = {r[0]: r[1:] for r in xlsx_rows(content) if r and r[0]}
+        # Hand counts of organisation 1: phone 5 (2 overdue), e-mail 3
+        # (1), portal 2 (1)
+        self.assertEqual([rows[s][:3] for s in
+                ['Телефон', 'Электронная почта', 'Портал']],
+            [[5, 3, 2], [3, 2, 1], [2, 1, 1]])
 
 
 del _DBTestCase
