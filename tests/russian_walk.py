@@ -32,7 +32,7 @@ ACRONYMS = {
     'SEPA', 'BIS', 'NHS', 'EIN', 'SSN', 'TIN', 'ATIN', 'ITIN', 'PTIN',
     'RFC', 'XLSX', 'XLS', 'JPEG', 'SHA',
     # report mailings: the archive format and its encryption
-    'ZIP', 'AES',
+    'ZIP', 'AES', 'BI',
     }
 NAMES = {'e-mail', 'python', 'genshi', 'libreoffice', 'skype', 'strftime',
     'xpath', 'message-id', 'id', 'excel'}
