@@ -9,7 +9,8 @@ One row per appeal (``crm.analytics.fact.facts``, keyset pages in id
 order) or, with ``group``, the sums and ratios by those dimensions
 (``aggregate``), both counted under the record rules of the key's user as
 the pivot page counts them.  The caller authenticates with a user
-application key «Аналитика (BI)» (``crm_analytics``): ``Authorization:
+application key «Аналитика: выгрузка фактов обращений»
+(``crm_analytics``): ``Authorization:
 Bearer <key>`` or HTTP basic with the key as password."""
 import datetime as dt
 import json

@@ -1,5 +1,5 @@
-"""The BI feed over HTTP: refused without a valid key of the «Аналитика
-(выгрузка для BI)» application, paged in id order with a next link, the
+"""The BI feed over HTTP: refused without a valid key of the «Аналитика:
+выгрузка фактов обращений» application, paged in id order with a next link, the
 rules of the key's user under every row and group (operator1 never gets a
 line-2 or organisation-2 appeal, supervisor1 gets his organisation's ten),
 the period, and Russian refusals of wrong parameters."""
