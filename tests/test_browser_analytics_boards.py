@@ -14,11 +14,14 @@ from trytond.pyson import PYSONDecoder
 
 from .demo_server import Session
 from .test_browser import (
-    _console, _login, _need_browser, _shot, _visible, _waiter, browser)
+    _console, _login, _need_browser, _open_menu, _shot, _visible, _waiter,
+    browser)
 
 __all__ = ['browser', '_need_browser']  # fixtures used from test_browser
 
 pytestmark = pytest.mark.browser
+
+PRODUCT = 'CRM обращений'
 
 ACTIVE = '#tabcontent .tab-pane.active'
 NUMBER = re.compile(r'[А-Я]{2}-\d{4}-\d{6}')
@@ -35,6 +38,12 @@ BOARDS = {
             ["Новые", "В работе", "Ожидание", "Выполнены", "Отклонены"]]),
     'operator1': ("Рабочий стол оператора",
         ["Моя очередь", "Мои просроченные", "Срок истекает"], []),
+    }
+# The menu of the boards that are not opened at login (only the manager's
+# panel is: tools/demogen/analytics.py)
+MENUS = {
+    'supervisor': [PRODUCT, 'Аналитика', "Рабочий стол руководителя смены"],
+    'operator1': [PRODUCT, "Рабочий стол оператора"],
     }
 
 
@@ -114,6 +123,8 @@ def test_role_lands_on_its_board(crm_server, browser, login):
     title, panes, legends = BOARDS[login]
     try:
         _login(driver, wait, base_url, database, login)
+        if login in MENUS:
+            _open_menu(driver, wait, *MENUS[login])
         wait.until(lambda d: [t for t in _visible(d, '#tablist li')
                 if title in t.text])
         wait.until(lambda d: len(_panes(d)) == len(panes)

@@ -34,11 +34,12 @@ MAILINGS = [
         "Нагрузка линий по неделям", 'yesterday', 'daily', None, 'pdf',
         'smena@sever-kvartal.ru'),
     ]
-# Login → the board (crm_analytics XML id) it opens at login
+# Login → the board (crm_analytics XML id) it opens at login.  The manager
+# works from his panel; operators and supervisors start from their queues
+# and open their desks from the menu («Рабочий стол оператора», «Аналитика
+# → Рабочий стол руководителя смены») so that a board loading at login
+# never races with the list they open first.
 HOME_BOARDS = {
-    'operator1': 'act_board_operator',
-    'operator2': 'act_board_operator',
-    'supervisor': 'act_board_supervisor',
     'manager': 'act_board_manager',
     }
 
