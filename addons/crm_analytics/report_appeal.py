@@ -153,12 +153,23 @@ class LabourOperator(ReportMixin):
             }
 
 
-class Processed(ReportMixin):
+class LineOperatorMixin(ReportMixin):
+    "A report keyed by support line and operator, in that order"
+    support_line = fields.Many2One('crm.support_line', "Support Line")
+    operator = fields.Many2One('res.user', "Operator")
+    _keys = {'support_line': 'support_line', 'operator': 'operator'}
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('support_line', 'ASC'), ('operator', 'ASC'),
+            ('id', 'ASC')]
+
+
+class Processed(LineOperatorMixin):
     "Processed appeals (Обработанные обращения)"
     __name__ = 'crm.analytics.report.processed'
     __string__ = "Processed Appeals"
-    support_line = fields.Many2One('crm.support_line', "Support Line")
-    operator = fields.Many2One('res.user', "Operator")
     closed = fields.Integer("Closed")
     resolved = fields.Integer("Resolved")
     rejected = fields.Integer("Rejected")
@@ -166,16 +177,9 @@ class Processed(ReportMixin):
     average_hours = _ratio("Average Hours to Close",
         help="From receipt to closing.")
     _date_field = 'closed_date'
-    _keys = {'support_line': 'support_line', 'operator': 'operator'}
     _ratios = {'average_hours': ('hours', 'closed', 1)}
     _export = ['support_line', 'operator', 'closed', 'resolved',
         'rejected', 'hours', 'average_hours']
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('support_line', 'ASC'), ('operator', 'ASC'),
-            ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):
@@ -283,12 +287,10 @@ class Organisation(VolumeMixin):
         cls._order = [('company', 'ASC'), ('id', 'ASC')]
 
 
-class Rating(ReportMixin):
+class Rating(LineOperatorMixin):
     "Applicants' ratings (Оценки заявителей)"
     __name__ = 'crm.analytics.report.rating'
     __string__ = "Applicants' Ratings"
-    support_line = fields.Many2One('crm.support_line', "Support Line")
-    operator = fields.Many2One('res.user', "Operator")
     rated = fields.Integer("Rated")
     rating_sum = fields.Integer("Stars, Total")
     average = _ratio("Average Rating", digits=2)
@@ -297,16 +299,9 @@ class Rating(ReportMixin):
     stars_3 = fields.Integer("3 Stars")
     stars_4 = fields.Integer("4 Stars")
     stars_5 = fields.Integer("5 Stars")
-    _keys = {'support_line': 'support_line', 'operator': 'operator'}
     _ratios = {'average': ('rating_sum', 'rated', 1)}
     _export = ['support_line', 'operator', 'rated', 'average',
         'stars_1', 'stars_2', 'stars_3', 'stars_4', 'stars_5']
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('support_line', 'ASC'), ('operator', 'ASC'),
-            ('id', 'ASC')]
 
     @classmethod
     def _extra_domain(cls, values):
