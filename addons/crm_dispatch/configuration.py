@@ -4,6 +4,8 @@ from trytond.modules.company.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 
+from .search import ensure_trigram
+
 
 class Configuration(
         ModelSingleton, ModelSQL, ModelView, CompanyMultiValueMixin):
@@ -41,6 +43,13 @@ class Configuration(
         help="The supervisor's desk counts the open appeals whose deadline "
         "comes within this many hours, and the appeals list shows them in "
         "yellow (breach forecast).")
+
+    @classmethod
+    def __register__(cls, module):
+        # The module's first table: the trigram extension must be there
+        # before any of its search indexes is built
+        ensure_trigram()
+        super().__register__(module)
 
     @classmethod
     def multivalue_model(cls, field):

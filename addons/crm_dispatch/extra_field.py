@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from sql import Literal, Null
+from sql.conditionals import Coalesce
 
 from trytond import backend
 from trytond.cache import Cache
@@ -305,8 +306,11 @@ class Appeal(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        # As the number's: the search box's ilike uses it on PostgreSQL
-        cls._sql_indexes.add(Index(t, (t.extra_summary, Index.Similarity())))
+        # Over the very expression of the search box's ilike (as Tryton
+        # indexes the number): without it each search reads every appeal
+        cls._sql_indexes.add(Index(t, (
+                    Index.Unaccent(Coalesce(t.extra_summary, '')),
+                    Index.Similarity())))
 
     def _extra_definitions(self):
         ExtraField = Pool().get('crm.appeal.extra_field')

@@ -11,16 +11,19 @@ an account by (a part of) its number, an e-mail by (a part of) itself.
 Each criterion is first resolved on its own small table (applicants,
 accounts, buildings, premises) to at most IDS_MAX ids, so that the
 appeals are then read through their indexes by those ids."""
+import logging
 import re
 
 from sql import Column, Null, Union
 from sql.conditionals import Coalesce
 from sql.operators import ILike, Like
 
+from trytond import backend
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+logger = logging.getLogger(__name__)
 _NON_DIGITS = re.compile(r'\D')
 # What a typed phone may hold besides digits
 _PHONE_TEXT = re.compile(r'^[\d\s+()\-.]+$')
@@ -112,6 +115,31 @@ def normalize_text(value):
     if not value:
         return None
     return ' '.join(value.lower().replace('ё', 'е').split()) or None
+
+
+def ensure_trigram():
+    """Create pg_trgm, if missing, before the module builds its indexes:
+    the search box's Similarity indexes are trigram ones only with it.  It
+    is a trusted extension, so the database's owner may create it; a user
+    who may not gets plain indexes and a warning, not a failed activation."""
+    if backend.name != 'postgresql':
+        return
+    transaction = Transaction()
+    database = transaction.database
+    if database.has_extension('pg_trgm'):
+        return
+    import psycopg
+    try:
+        # A savepoint: a refusal must not abort the activation
+        with transaction.connection.transaction():
+            transaction.connection.execute(
+                'CREATE EXTENSION IF NOT EXISTS pg_trgm')
+    except psycopg.Error as error:
+        logger.warning("pg_trgm not created (%s): the search box uses "
+            "plain indexes", error)
+        return
+    # has_extension() remembers its first answer
+    database._extensions[database.name].pop('pg_trgm', None)
 
 
 def fill_column(Model, source, target, normalize):

@@ -18,8 +18,9 @@ DESK_FIELDS = ['desk_open', 'desk_draft', 'desk_overdue', 'desk_due_soon']
 def due_soon_hours():
     "The hours of the «due soon» window (appeals settings)"
     Configuration = Pool().get('crm.configuration')
-    return Configuration(1).desk_due_hours or (
-        Configuration.default_desk_due_hours())
+    # One column: an instance would load every setting, on each list read
+    config, = Configuration.read([1], ['desk_due_hours'])
+    return config['desk_due_hours'] or Configuration.default_desk_due_hours()
 
 
 class Appeal(metaclass=PoolMeta):
