@@ -88,6 +88,9 @@ class DispatchCard:
             self.card_comments(chosen, staff, company, counts)
             self.card_deadlines(chosen, staff, company, counts)
             self.card_outgoing(chosen, staff, company, counts)
+            if index == 0:
+                self.card_example(company, staff, counts)
+                self.card_due_soon(company, staff, counts)
         with as_user(0, self.companies[0].id):
             counts['expired'] = len(Appeal.expire_deadlines())
         self.summary['dispatch_card'] = counts
@@ -210,3 +213,65 @@ class DispatchCard:
                 Appeal(appeal.id).make_outgoing(
                     "Сообщить жителю о сроках выполнения работ")
             counts['outgoing'] += 1
+
+    def card_example(self, company, staff, counts):
+        """One appeal in work of line 1 shows the whole card to its
+        operator: a responsible, a comment with a file, past appeals of
+        its premise that he may read.  Chance leaves none on some days
+        (the appeals' states follow the clock), and a visitor (and the
+        browser test, as operator1) opens this one."""
+        from trytond.transaction import check_access
+        Appeal = self.pool.get('crm.appeal')
+        Comment = self.pool.get('crm.appeal.comment')
+        operators = [u for u in staff['dispatchers']
+            if not u.login.startswith('supervisor')
+            and 1 in [line.number for line in u.crm_lines]]
+        if not operators:
+            return
+        with as_user(operators[0].id, company.id), check_access():
+            appeals = [a for a in Appeal.search([
+                        ('state', '=', 'in_work'),
+                        ('direction', '=', 'incoming'),
+                        ('premise', '!=', None),
+                        ('support_line.number', '=', 1),
+                        ], order=[('id', 'ASC')])
+                if a.premise_appeals]
+            if not appeals or any(a.responsible and a.files
+                    for a in appeals):
+                return
+            appeal = appeals[0]
+        with as_user(0, company.id):
+            appeal = Appeal(appeal.id)
+            if not appeal.responsible:
+                self.assign_people([appeal], staff, counts)
+        with as_user(operators[0].id, company.id):
+            Comment.create([{
+                        'appeal': appeal.id, 'text': COMMENTS[1][1],
+                        'attachments': [('create', [{
+                                        'name': f'фото_{appeal.number}.png',
+                                        'data': PNG}])],
+                        }])
+        counts['comments'] += 1
+        counts['files'] += 1
+
+    def card_due_soon(self, company, staff, counts):
+        """Two overdue appeals of line 1 get a deadline 3.5 hours away: the
+        desks' «Срок истекает» panes (4 hours) are never empty for the
+        first hours of a demo, whatever the clock did to the others"""
+        Appeal = self.pool.get('crm.appeal')
+        if not staff['dispatchers']:
+            return
+        with as_user(0, company.id):
+            appeals = Appeal.search([
+                    ('company', '=', company.id),
+                    ('state', '=', 'in_work'),
+                    ('support_line.number', '=', 1),
+                    ('overdue', '=', True),
+                    ], order=[('id', 'ASC')], limit=2)
+        user = staff['dispatchers'][0]
+        deadline = self.now + dt.timedelta(hours=3, minutes=30)
+        for appeal in appeals:
+            with as_user(user.id, company.id):
+                Appeal.move_deadline([Appeal(appeal.id)], deadline,
+                    DEADLINE_REASONS[2])
+            counts['deadline_moves'] += 1
