@@ -163,6 +163,8 @@ test: venv web
 	    $(VBIN)/pytest addons tests -q -rfEs $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL; the cluster is created and removed by pg.sh.
+# Browser tests: those whose server side differs by database (conftest.py
+# PG_BROWSER); BROWSER_ALL=1 runs them all.
 # DB_CACHE=postgresql:// keeps the activated databases as templates in that cluster.
 test-pg: venv web
 	@mkdir -p test-output

@@ -74,3 +74,32 @@ def pytest_pycollect_makemodule(module_path, parent):
     module = AddonTestModule.from_parent(parent, path=module_path)
     module.dotted_name = '.'.join(['trytond', 'modules', name, *parts])
     return module
+
+
+# Browser tests that also run on PostgreSQL (make test-pg): the server side
+# of what they drive differs by database (search folding and indexes, SQL
+# aggregates by month, the order of rows, a registry's import, the e-mail a
+# sign-up sends).  The other browser tests drive the same web client over
+# the same server code and run on SQLite only (make test): on two cores the
+# CI keeps within its time this way.  BROWSER_ALL=1 runs them all.
+PG_BROWSER = {
+    'test_browser.py', 'test_browser_search.py', 'test_browser_extra.py',
+    'test_browser_analytics_pivot.py', 'test_browser_portal_flow.py',
+    'test_browser_billing_payments.py',
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    uri = os.environ.get('TRYTOND_DATABASE_URI', '')
+    if not uri.startswith('postgresql') or os.environ.get('BROWSER_ALL'):
+        return
+    kept, deselected = [], []
+    for item in items:
+        if (item.get_closest_marker('browser')
+                and item.path.name not in PG_BROWSER):
+            deselected.append(item)
+        else:
+            kept.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
