@@ -160,7 +160,7 @@ test: venv web
 	env DB_NAME=:memory: TRYTOND_DATABASE_URI=sqlite:// TEST_NETWORK=0 \
 	    TRYTOND_CACHE__CLEAN_TIMEOUT=31536000 \
 	    DB_CACHE=$(VAR)/test-cache/sqlite \
-	    $(VBIN)/pytest addons tests -q -rfEs $(PYTEST_ARGS)
+	    $(VBIN)/pytest addons tests -q -rfEs --durations=20 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL; the cluster is created and removed by pg.sh.
 # Browser tests: those whose server side differs by database (conftest.py
@@ -169,7 +169,7 @@ test: venv web
 test-pg: venv web
 	@mkdir -p test-output
 	scripts/pg.sh run -- env DB_NAME=test_crm DB_CACHE=postgresql:// TEST_NETWORK=0 \
-	    $(VBIN)/pytest addons tests -q -rfEs $(PYTEST_ARGS)
+	    $(VBIN)/pytest addons tests -q -rfEs --durations=20 $(PYTEST_ARGS)
 
 # Benchmarks run on PostgreSQL with durable settings (fsync on).
 bench: venv
