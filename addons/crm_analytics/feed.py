@@ -26,7 +26,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import PoolMeta
 from trytond.protocols.wrappers import (
     allow_null_origin, user_application, with_pool, with_transaction)
-from trytond.transaction import Transaction
+from trytond.modules.crm_dispatch.res import as_user_in_russian
 from trytond.wsgi import app
 
 from . import export
@@ -47,15 +47,6 @@ class UserApplication(metaclass=PoolMeta):
         application = (APPLICATION, "Analytics (BI Feed)")
         if application not in cls.application.selection:
             cls.application.selection.append(application)
-
-
-def _as_user(pool):
-    """The context of the key's user as in the back office (organisation,
-    companies: the record rules read them), messages in Russian"""
-    User = pool.get('res.user')
-    preferences = User.get_preferences(context_only=True)
-    preferences.pop('language', None)
-    return Transaction().set_context(preferences, language='ru')
 
 
 def _date(request, name):
@@ -113,7 +104,7 @@ def _next_url(request, after):
 
 def _feed(request, pool, fmt):
     Fact = pool.get('crm.analytics.fact')
-    with _as_user(pool):
+    with as_user_in_russian():
         start, end = _date(request, 'start'), _date(request, 'end')
         group = _group(request)
         next_after = None

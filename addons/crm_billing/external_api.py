@@ -20,22 +20,13 @@ from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import (
     allow_null_origin, user_application, with_pool, with_transaction)
-from trytond.transaction import Transaction
+from trytond.modules.crm_dispatch.res import as_user_in_russian
 from trytond.wsgi import app
 
 from .external_file import KINDS, READING_COLUMNS, text_value, write_file
 
 PREFIX = '/<database_name>/crm_billing/external'
 APPLICATION = 'crm_billing'
-
-
-def _as_user(pool):
-    """The context of the key's user as in the back office (organisation,
-    employee), messages in Russian"""
-    User = pool.get('res.user')
-    preferences = User.get_preferences(context_only=True)
-    preferences.pop('language', None)
-    return Transaction().set_context(preferences, language='ru')
 
 
 def _exchange(pool):
@@ -62,7 +53,7 @@ def push(request, pool, kind):
     Exchange = _exchange(pool)
     if kind not in KINDS:
         raise NotFound()
-    with _as_user(pool):
+    with as_user_in_russian():
         try:
             body = json.loads(request.get_data(as_text=True) or 'null')
         except ValueError:
@@ -83,7 +74,7 @@ def push(request, pool, kind):
 @user_application(APPLICATION)
 def readings(request, pool):
     Exchange = _exchange(pool)
-    with _as_user(pool):
+    with as_user_in_russian():
         try:
             start = dt.date.fromisoformat(request.args.get('start', ''))
             end = dt.date.fromisoformat(request.args.get('end', ''))

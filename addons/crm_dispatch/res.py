@@ -11,6 +11,17 @@ WIDE_GROUPS = [
     ]
 
 
+def as_user_in_russian():
+    """The context of the transaction's user as in the back office
+    (organisation, companies, employee: the record rules read them), with
+    messages in Russian: for the HTTP routes keyed by a user's
+    application key, which start with a bare context"""
+    User = Pool().get('res.user')
+    preferences = User.get_preferences(context_only=True)
+    preferences.pop('language', None)
+    return Transaction().set_context(preferences, language='ru')
+
+
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
 
