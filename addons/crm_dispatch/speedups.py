@@ -171,9 +171,14 @@ class TranslatedSelection(fields.Selection):
         if not isinstance(field.selection, (list, tuple)):
             return super().get_selection(model, name, inst)
         Translation = Pool().get('ir.translation')
-        language = Transaction().language
-        source = f'{model.__name__},{name}'
-        return {
-            key: Translation.get_source(source, 'selection', language, label)
-            or label
-            for key, label in field.selection}
+        transaction = Transaction()
+        key = (f'{model.__name__},{name}', transaction.language)
+        # Asked once per row of a list's read: looked up once a request
+        labels = transaction.__dict__.setdefault('crm_selection_labels', {})
+        if key not in labels:
+            source, language = key
+            labels[key] = {
+                value: Translation.get_source(
+                    source, 'selection', language, label) or label
+                for value, label in field.selection}
+        return labels[key]
