@@ -13,9 +13,12 @@ from sql.functions import DateTrunc, Extract
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.model.modelsql import convert_from
 from trytond.modules.crm_dispatch.appeal_lifecycle import OPEN_STATES
 from trytond.modules.crm_dispatch.supervisor import due_soon_hours
 from trytond.pool import Pool
+
+from .facts import readable_appeals
 
 # The series of «accepted per period by stage»: the kinds of stage
 # (crm_dispatch/stage.py), common to every organisation's own stages
@@ -51,10 +54,11 @@ class BoardView(ModelSQL, ModelView):
 
     @classmethod
     def readable(cls, domain=None):
-        """The query of the ids of the appeals the user may read (his record
-        rules apply when the call is checked, as over RPC)"""
-        Appeal = Pool().get('crm.appeal')
-        return Appeal.search(domain or [], order=[], query=True)
+        """The appeals table, its FROM and the where clause of the appeals
+        the user may read (his record rules apply when the call is
+        checked, as over RPC)"""
+        tables, where = readable_appeals(domain)
+        return tables, convert_from(None, tables), where
 
     @classmethod
     def columns(cls, table):
@@ -94,10 +98,10 @@ class BoardLine(BoardView):
     @classmethod
     def table_query(cls):
         Appeal = Pool().get('crm.appeal')
-        table = Appeal.__table__()
-        tables = {None: (table, None)}
+        tables, from_, where = cls.readable([('state', 'in', OPEN_STATES)])
+        table, _ = tables[None]
         line = Coalesce(table.support_line, Literal(0))
-        return table.select(
+        return from_.select(
             pair(table.company, line).as_('id'),
             *cls.columns(table),
             table.support_line.as_('support_line'),
@@ -106,7 +110,7 @@ class BoardLine(BoardView):
             count(Appeal.column_overdue(tables), table).as_('overdue'),
             count(Appeal.column_due_soon(tables, due_soon_hours()),
                 table).as_('due_soon'),
-            where=table.id.in_(cls.readable([('state', 'in', OPEN_STATES)])),
+            where=where,
             group_by=[table.company, table.support_line])
 
     def get_line_name(self, name):
@@ -133,16 +137,16 @@ class BoardSource(BoardView):
     @classmethod
     def table_query(cls):
         Appeal = Pool().get('crm.appeal')
-        table = Appeal.__table__()
-        tables = {None: (table, None)}
-        return table.select(
+        tables, from_, where = cls.readable()
+        table, _ = tables[None]
+        return from_.select(
             pair(table.company, table.source).as_('id'),
             *cls.columns(table),
             table.source.as_('source'),
             Count(table.id).as_('appeals'),
             count(table.state.in_(OPEN_STATES), table).as_('open'),
             count(Appeal.column_overdue(tables), table).as_('overdue'),
-            where=table.id.in_(cls.readable()),
+            where=where,
             group_by=[table.company, table.source])
 
 
@@ -168,11 +172,12 @@ class BoardPeriod(BoardView):
 
     @classmethod
     def table_query(cls):
-        pool = Pool()
-        Appeal = pool.get('crm.appeal')
-        Stage = pool.get('crm.stage')
-        table = Appeal.__table__()
+        Stage = Pool().get('crm.stage')
+        tables, _, where = cls.readable([('received_date', '!=', None)])
+        table, _ = tables[None]
         stage = Stage.__table__()
+        tables['_crm_analytics_stage'] = {
+            None: (stage, table.stage == stage.id)}
         received = table.received_date
         kind = Case(
             ((table.state == 'in_work') & (stage.kind == 'waiting'),
@@ -180,16 +185,14 @@ class BoardPeriod(BoardView):
             *[(table.state == s, k) for s, k in STATE_SERIES.items()])
         # Grouped by columns of the inner query: PostgreSQL does not match
         # two date_trunc() calls whose unit is a parameter each
-        query = table.join(stage, 'LEFT',
-            condition=table.stage == stage.id).select(
+        query = convert_from(None, tables).select(
                 table.id, table.company,
                 DateTrunc('month', received).as_('month_start'),
                 # An integer: PostgreSQL's extract() is numeric
                 Cast(Extract('YEAR', received) * Literal(12)
                     + Extract('MONTH', received), 'INTEGER').as_('month_key'),
                 kind.as_('kind'),
-                where=table.id.in_(cls.readable())
-                & (received != Null))
+                where=where)
         return query.select(
             pair(query.company, query.month_key).as_('id'),
             *cls.columns(query),

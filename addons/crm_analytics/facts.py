@@ -73,6 +73,23 @@ class StrfTime(Function):
     _function = 'STRFTIME'
 
 
+def readable_appeals(domain=None):
+    """The tables and where clause of the appeals of domain that the user
+    may read: his record rules joined into the query as his own search
+    applies them (an IN of his search's ids would make the database scan
+    the appeals twice and join them, seconds at 1M appeals)"""
+    pool = Pool()
+    Appeal = pool.get('crm.appeal')
+    Rule = pool.get('ir.rule')
+    tables, where = Appeal.search_domain(domain or [])
+    rule_domain = Rule.domain_get('crm.appeal', mode='read')
+    if rule_domain:
+        tables, rule_where = Appeal.search_domain(
+            rule_domain, active_test=False, tables=tables)
+        where &= rule_where
+    return tables, where
+
+
 def hours_of(total):
     "The hours of a sum of closing times: an interval on PostgreSQL"
     if backend.name == 'postgresql':
@@ -191,14 +208,7 @@ class Fact(Model):
         pool = Pool()
         Appeal = pool.get('crm.appeal')
         Building = pool.get('crm.building')
-        Rule = pool.get('ir.rule')
-        tables, where = Appeal.search_domain(domain or [])
-        # The reading user's record rules, as his own search would apply
-        rule_domain = Rule.domain_get('crm.appeal', mode='read')
-        if rule_domain:
-            tables, rule_where = Appeal.search_domain(
-                rule_domain, active_test=False, tables=tables)
-            where &= rule_where
+        tables, where = readable_appeals(domain)
         appeal, _ = tables[None]
         if 'district' in dimensions:
             building = Building.__table__()
