@@ -53,7 +53,16 @@ def _valid(table, company, date, columns):
         where=ranked.rank == 1)
 
 
-def subscriptions(company, month):
+def _in_range(column, accounts):
+    """The chunk of a run: accounts is (first, last) id, both included, or
+    None for all"""
+    if accounts is None:
+        return Literal(True)
+    first, last = accounts
+    return (column >= first) & (column <= last)
+
+
+def subscriptions(company, month, accounts=None):
     "(account, service) pairs billed in the month: one row each"
     pool = Pool()
     subscription = pool.get('crm.account.service').__table__()
@@ -68,11 +77,12 @@ def subscriptions(company, month):
             & (service.company == company) & (service.active == True)
             & (subscription.start_date < end)
             & ((subscription.end_date == Null)
-                | (subscription.end_date >= month)),
+                | (subscription.end_date >= month))
+            & _in_range(subscription.account, accounts),
             group_by=[subscription.account, subscription.service])
 
 
-def _readings(company, month, average_months, average_limit):
+def _readings(company, month, average_months, average_limit, accounts):
     """Per account × service of the individual meters: the month's counted
     readings and consumption, the last counted reading date before the
     month and, for each possible month j (1…limit) of that last reading,
@@ -99,17 +109,18 @@ def _readings(company, month, average_months, average_limit):
             & reading.state.in_(COUNTED)
             & (reading.date >= earliest)
             & (reading.date < add_months(month, 1))
-            & (meter.kind == 'individual'),
+            & (meter.kind == 'individual')
+            & _in_range(meter.account, accounts),
             group_by=[meter.account, meter.service])
 
 
-def _meters(company):
+def _meters(company, accounts):
     "Per account × service: the individual meters in service"
     meter = Pool().get('crm.meter').__table__()
     return meter.select(meter.account, meter.service,
         Count(Literal(1)).as_('n'),
         where=(meter.company == company) & (meter.kind == 'individual')
-        & (meter.state == 'active'),
+        & (meter.state == 'active') & _in_range(meter.account, accounts),
         group_by=[meter.account, meter.service])
 
 
@@ -155,16 +166,18 @@ def _prices(company, month):
             Coalesce(nb.coefficient, no.coefficient).as_('coefficient'))
 
 
-def lines(company, month, average_months, average_limit):
+def lines(company, month, average_months, average_limit, accounts=None):
     """SELECT account, service, method, quantity, rate, amount of every
-    line of the month (amount NULL where a tariff, norm or area lacks)"""
+    line of the month (amount NULL where a tariff, norm or area lacks);
+    accounts: (first, last) id of a run's chunk, the range also given to
+    the grouped subqueries, which the planner would not narrow by itself"""
     pool = Pool()
     account = pool.get('crm.account').__table__()
     premise = pool.get('crm.premise').__table__()
     service = pool.get('crm.service').__table__()
-    subs = subscriptions(company, month)
-    rd = _readings(company, month, average_months, average_limit)
-    mt = _meters(company)
+    subs = subscriptions(company, month, accounts)
+    rd = _readings(company, month, average_months, average_limit, accounts)
+    mt = _meters(company, accounts)
     price = _prices(company, month)
 
     query = subs.join(account, condition=subs.account == account.id

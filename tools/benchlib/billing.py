@@ -288,7 +288,7 @@ def compute(database, Period, period_id):
             pid = _serial(transaction.connection.cursor())
             cpu, t0 = _cpu(pid), time.perf_counter()
             try:
-                Period.compute([Period(period_id)])
+                Period.compute_charges([Period(period_id)])
             except TransactionError as error:
                 transaction.rollback()
                 error.fix(extras)
