@@ -26,6 +26,9 @@ STATES = [
     ('failed', "Failed"),
     ]
 ACTIVE = ['queued', 'running']
+# A running run writes a step at least every chunk; one silent for this
+# long died with its process and no longer blocks the month
+STALE = dt.timedelta(minutes=30)
 # Accounts per chunk: 100k accounts give 10 progress steps; each chunk is
 # one INSERT … SELECT narrowed to its account range
 CHUNK = 10000
@@ -100,7 +103,11 @@ class Run(ModelSQL, ModelView):
     def check_idle(cls, periods):
         active = cls.search([
                 ('period', 'in', [p.id for p in periods]),
-                ('state', 'in', ACTIVE),
+                ['OR',
+                    ('state', '=', 'queued'),
+                    [('state', '=', 'running'),
+                        ('write_date', '>=', dt.datetime.now() - STALE)],
+                    ],
                 ], limit=1)
         if active:
             run, = active

@@ -1,5 +1,6 @@
 """The charges run as a queued task with its progress (charges_run.py):
 progress written per chunk, a failing chunk, re-runs, a second start."""
+import datetime as dt
 import unittest
 from unittest.mock import patch
 
@@ -145,9 +146,16 @@ class CrmBillingChargesRunTestCase(_DBTestCase):
                 self.start(w, jan)
             self.assertIn('are being computed already', cm.exception.message)
             self.assertEqual(Run.search([], count=True), 1)
+        # A run silent for over 30 minutes died with its process
+        table = Run.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.write_date],
+                [dt.datetime.now() - dt.timedelta(minutes=31)]))
+        self.start(w, jan)
+        self.assertEqual(Run.search([], count=True), 2)
         run_queue()
         self.start(w, jan)  # once it has ended, a new run may start
-        self.assertEqual(Run.search([], count=True), 2)
+        self.assertEqual(Run.search([], count=True), 3)
 
     @with_transaction()
     def test_access(self):
