@@ -21,13 +21,14 @@ row winning over the organisation's. The quantity is rounded to 4 digits
 shows can be multiplied back by hand. Dates are computed here in Python so
 that the SQL is the same on SQLite and PostgreSQL.
 """
-from sql import Literal, Null, Select, Union, Window
+from sql import Literal, Null, Select, Table, Union, Window
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round, RowNumber
 
 from trytond import backend
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .readings_check import COUNTED
 
@@ -114,6 +115,31 @@ def _readings(company, month, average_months, average_limit, accounts):
             group_by=[meter.account, meter.service])
 
 
+# The readings' aggregate of a run in chunks, computed once
+STAGED = 'crm_billing_run_readings'
+
+
+def stage_readings(company, month, average_months, average_limit):
+    """The readings' aggregate of the whole organisation in a temporary
+    table that each chunk joins: the grouped scan of the readings is the
+    run's heaviest step and would otherwise be repeated per chunk (the
+    readings hold no account to narrow them by). Dropped by drop_staged;
+    a rollback takes it away too"""
+    cursor = Transaction().connection.cursor()
+    drop_staged()
+    query, params = tuple(_readings(
+            company, month, average_months, average_limit, None))
+    cursor.execute(f'CREATE TEMPORARY TABLE "{STAGED}" AS {query}', params)
+    if backend.name == 'postgresql':
+        cursor.execute(f'ANALYZE "{STAGED}"')
+    return Table(STAGED)
+
+
+def drop_staged():
+    Transaction().connection.cursor().execute(
+        f'DROP TABLE IF EXISTS "{STAGED}"')
+
+
 def _meters(company, accounts):
     "Per account × service: the individual meters in service"
     meter = Pool().get('crm.meter').__table__()
@@ -166,17 +192,20 @@ def _prices(company, month):
             Coalesce(nb.coefficient, no.coefficient).as_('coefficient'))
 
 
-def lines(company, month, average_months, average_limit, accounts=None):
+def lines(company, month, average_months, average_limit, accounts=None,
+        staged=None):
     """SELECT account, service, method, quantity, rate, amount of every
     line of the month (amount NULL where a tariff, norm or area lacks);
     accounts: (first, last) id of a run's chunk, the range also given to
-    the grouped subqueries, which the planner would not narrow by itself"""
+    the grouped subqueries, which the planner would not narrow by itself;
+    staged: the readings' aggregate from stage_readings"""
     pool = Pool()
     account = pool.get('crm.account').__table__()
     premise = pool.get('crm.premise').__table__()
     service = pool.get('crm.service').__table__()
     subs = subscriptions(company, month, accounts)
-    rd = _readings(company, month, average_months, average_limit, accounts)
+    rd = staged if staged is not None else _readings(
+        company, month, average_months, average_limit, accounts)
     mt = _meters(company, accounts)
     price = _prices(company, month)
 

@@ -183,14 +183,21 @@ class Period(ModelSQL, ModelView):
                     'lines': 0})
             cursor.execute(*charge.delete(where=(charge.period == period.id)
                     & (charge.kind == 'charge')))
-            inserted = 0
+            inserted, staged = 0, None
+            if len(per_account) > chunk:
+                staged = charges_sql.stage_readings(period.company.id,
+                    period.date, settings.average_months,
+                    settings.average_limit)
             for n in range(0, len(per_account), chunk):
                 part = per_account[n:n + chunk]
                 inserted += cls._compute_chunk(period, settings, started_at,
-                    (part[0][0], part[-1][0]), sum(c for _, c in part))
+                    (part[0][0], part[-1][0]), sum(c for _, c in part),
+                    staged)
                 done = n + len(part)
                 Run.step(this, {'done': done, 'lines': inserted,
                         'progress': round(done / len(per_account), 4)})
+            if staged is not None:
+                charges_sql.drop_staged()
             finished = dt.datetime.now()
             seconds = round(time.perf_counter() - started, 1)
             cls.write([period], {
@@ -206,7 +213,7 @@ class Period(ModelSQL, ModelView):
 
     @classmethod
     def _compute_chunk(cls, period, settings, started_at, accounts,
-            expected):
+            expected, staged=None):
         "Insert the lines of the accounts' id range; the count inserted"
         pool = Pool()
         charge = pool.get('crm.charge').__table__()
@@ -214,7 +221,7 @@ class Period(ModelSQL, ModelView):
         cursor = transaction.connection.cursor()
         rows = charges_sql.lines(period.company.id, period.date,
             settings.average_months, settings.average_limit,
-            accounts=accounts)
+            accounts=accounts, staged=staged)
         complete = rows.select(
             Literal(period.company.id), Literal(period.id),
             rows.account, rows.service, Literal('charge'),

@@ -1,7 +1,7 @@
 """(g) The month's charges for N accounts × 6 services (crm_billing
 activated at that point): accounts, subscriptions, meters and 6 months of
 readings bulk-loaded with INSERT … SELECT generate_series, then
-`crm.billing.period.compute` for the 6th month (first run and a re-run
+`crm.billing.period.compute_charges` (the queued run's body) for the 6th month (first run and a re-run
 that replaces the lines) versus a hand-written PostgreSQL INSERT … SELECT
 of the same rows into a scratch table; the two sets of rows are compared
 row by row (EXCEPT both ways)."""

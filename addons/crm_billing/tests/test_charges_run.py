@@ -14,8 +14,8 @@ from trytond.tests.test_tryton import DB_NAME, _DBTestCase, with_transaction
 from trytond.transaction import Transaction, TransactionError
 from trytond.worker import run_task
 
-from .test_charges import computed, month
-from .tools import billing_world, create_period
+from .test_charges import add_readings, computed, month
+from .tools import billing_world, create_meter, create_period
 
 
 def run_queue():
@@ -114,6 +114,29 @@ class CrmBillingChargesRunTestCase(_DBTestCase):
         self.assertEqual(computed(jan), before)
         self.assertEqual(Period(jan.id).run_state, 'failed')
         self.assertIn('N0003', Period(jan.id).run_message)
+
+    @with_transaction()
+    def test_chunks_same_lines(self):
+        """In chunks of one account (the readings' aggregate staged once)
+        the lines are those of one pass: meter, average, norm, area…"""
+        pool = Pool()
+        Period = pool.get('crm.billing.period')
+        w = billing_world()
+        a1, a2, a3 = w['north_accounts']
+        cold, hot = w['north_services']['cold'], w['north_services']['hot']
+        add_readings(create_meter(a1, cold, 'C-1'),
+            ['3', '5', '4', '6', None, '2'])  # June read: by meter
+        add_readings(create_meter(a2, cold, 'C-2'), ['7', '2'])  # norm
+        add_readings(create_meter(a3, hot, 'H-3'), ['1', None, '2', '9'])
+        create_meter(a3, cold, 'C-3')  # never read: norm
+        june = create_period(w['north'], month(6))
+        Period.compute_charges([june])
+        one_pass = computed(june)
+        self.assertTrue({'meter', 'average', 'norm', 'area', 'fixed'}
+            <= {v[0] for v in one_pass.values()})
+        with Transaction().set_context(charges_run_chunk=1):
+            Period.compute_charges([june])
+        self.assertEqual(computed(june), one_pass)
 
     @with_transaction()
     def test_rerun_idempotent(self):
