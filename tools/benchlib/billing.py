@@ -374,8 +374,8 @@ def report_billing(r):
     (first, first_cpu), (rerun, rerun_cpu) = r['runs']
     table(['June 2026', 'wall s', 'vs baseline', 'server CPU s',
             'vs baseline'], [
-            row("Period.compute, first run", first, first_cpu),
-            row("Period.compute, re-run (replaces the lines)", rerun,
+            row("Period.compute_charges, first run", first, first_cpu),
+            row("Period.compute_charges, re-run", rerun,
                 rerun_cpu),
             row("baseline: DELETE + hand-written INSERT … SELECT",
                 base_wall, base_cpu)])
