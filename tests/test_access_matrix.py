@@ -54,6 +54,7 @@ BY_COMPANY = {
     'crm.meter': ('company', {'place': 'Чужое место'}),
     'crm.meter.reading': ('company', {'note': 'Чужая правка'}),
     'crm.billing.period': ('company', {}),
+    'crm.billing.run': ('company', {}),
     'crm.charge': ('company', {'reason': 'Чужая правка'}),
     'crm.payment.registry': ('company', {'filename': 'чужой.csv'}),
     'crm.payment': ('company', {'payer': 'Чужой плательщик'}),

@@ -54,7 +54,7 @@ def test_accountant_imports_registry_and_sees_turnover(crm_server, browser):
     path = _registry(numbers, dt.date.today())
     try:
         _login(driver, wait, base_url, database, USER)
-        _open_menu(driver, wait, 'CRM обращений', 'Расчёты',
+        _open_menu(driver, wait, 'Расчёты',
             'Загрузить реестр')
         wait.until(lambda d: [e for e in _visible(d, '.modal-dialog select')
                 if 'Сбербанк' in e.text]
@@ -93,7 +93,7 @@ def test_accountant_imports_registry_and_sees_turnover(crm_server, browser):
         assert '3 009,00' in values, values
         _shot(driver, 'billing_payments_02_registry.png')
 
-        _open_menu(driver, wait, 'CRM обращений', 'Расчёты',
+        _open_menu(driver, wait, 'Расчёты',
             'Оборотно-сальдовая ведомость')
         wait.until(lambda d: _visible(d, '.modal-dialog .form label'))
         time.sleep(1)

@@ -93,7 +93,7 @@ def test_debtor_case_and_penalty_breakdown(crm_server, browser):
     try:
         _login(driver, wait, base_url, database, 'admin')
         _viewport(driver)
-        _open_menu(driver, wait, 'CRM обращений', 'Расчёты', 'Пени')
+        _open_menu(driver, wait, 'Расчёты', 'Пени')
         _open_row(driver, wait, account['number'])
         labels = _form_text(driver)
         for label in ['Лицевой счёт', 'Период', 'Месяц долга',
@@ -106,7 +106,7 @@ def test_debtor_case_and_penalty_breakdown(crm_server, browser):
             'css selector', '#tabcontent .tab-pane.active').text
         _shot(driver, 'billing_penalties_breakdown.png')
 
-        _open_menu(driver, wait, 'CRM обращений', 'Расчёты',
+        _open_menu(driver, wait, 'Расчёты',
             'Дела должников')
         _open_row(driver, wait, account['number'])
         labels = _form_text(driver)

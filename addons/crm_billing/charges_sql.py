@@ -21,13 +21,14 @@ row winning over the organisation's. The quantity is rounded to 4 digits
 shows can be multiplied back by hand. Dates are computed here in Python so
 that the SQL is the same on SQLite and PostgreSQL.
 """
-from sql import Literal, Null, Select, Union, Window
+from sql import Literal, Null, Select, Table, Union, Window
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round, RowNumber
 
 from trytond import backend
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .readings_check import COUNTED
 
@@ -53,7 +54,16 @@ def _valid(table, company, date, columns):
         where=ranked.rank == 1)
 
 
-def subscriptions(company, month):
+def _in_range(column, accounts):
+    """The chunk of a run: accounts is (first, last) id, both included, or
+    None for all"""
+    if accounts is None:
+        return Literal(True)
+    first, last = accounts
+    return (column >= first) & (column <= last)
+
+
+def subscriptions(company, month, accounts=None):
     "(account, service) pairs billed in the month: one row each"
     pool = Pool()
     subscription = pool.get('crm.account.service').__table__()
@@ -68,11 +78,12 @@ def subscriptions(company, month):
             & (service.company == company) & (service.active == True)
             & (subscription.start_date < end)
             & ((subscription.end_date == Null)
-                | (subscription.end_date >= month)),
+                | (subscription.end_date >= month))
+            & _in_range(subscription.account, accounts),
             group_by=[subscription.account, subscription.service])
 
 
-def _readings(company, month, average_months, average_limit):
+def _readings(company, month, average_months, average_limit, accounts):
     """Per account × service of the individual meters: the month's counted
     readings and consumption, the last counted reading date before the
     month and, for each possible month j (1…limit) of that last reading,
@@ -99,17 +110,43 @@ def _readings(company, month, average_months, average_limit):
             & reading.state.in_(COUNTED)
             & (reading.date >= earliest)
             & (reading.date < add_months(month, 1))
-            & (meter.kind == 'individual'),
+            & (meter.kind == 'individual')
+            & _in_range(meter.account, accounts),
             group_by=[meter.account, meter.service])
 
 
-def _meters(company):
+# The readings' aggregate of a run in chunks, computed once
+STAGED = 'crm_billing_run_readings'
+
+
+def stage_readings(company, month, average_months, average_limit):
+    """The readings' aggregate of the whole organisation in a temporary
+    table that each chunk joins: the grouped scan of the readings is the
+    run's heaviest step and would otherwise be repeated per chunk (the
+    readings hold no account to narrow them by). Dropped by drop_staged;
+    a rollback takes it away too"""
+    cursor = Transaction().connection.cursor()
+    drop_staged()
+    query, params = tuple(_readings(
+            company, month, average_months, average_limit, None))
+    cursor.execute(f'CREATE TEMPORARY TABLE "{STAGED}" AS {query}', params)
+    if backend.name == 'postgresql':
+        cursor.execute(f'ANALYZE "{STAGED}"')
+    return Table(STAGED)
+
+
+def drop_staged():
+    Transaction().connection.cursor().execute(
+        f'DROP TABLE IF EXISTS "{STAGED}"')
+
+
+def _meters(company, accounts):
     "Per account × service: the individual meters in service"
     meter = Pool().get('crm.meter').__table__()
     return meter.select(meter.account, meter.service,
         Count(Literal(1)).as_('n'),
         where=(meter.company == company) & (meter.kind == 'individual')
-        & (meter.state == 'active'),
+        & (meter.state == 'active') & _in_range(meter.account, accounts),
         group_by=[meter.account, meter.service])
 
 
@@ -155,16 +192,21 @@ def _prices(company, month):
             Coalesce(nb.coefficient, no.coefficient).as_('coefficient'))
 
 
-def lines(company, month, average_months, average_limit):
+def lines(company, month, average_months, average_limit, accounts=None,
+        staged=None):
     """SELECT account, service, method, quantity, rate, amount of every
-    line of the month (amount NULL where a tariff, norm or area lacks)"""
+    line of the month (amount NULL where a tariff, norm or area lacks);
+    accounts: (first, last) id of a run's chunk, the range also given to
+    the grouped subqueries, which the planner would not narrow by itself;
+    staged: the readings' aggregate from stage_readings"""
     pool = Pool()
     account = pool.get('crm.account').__table__()
     premise = pool.get('crm.premise').__table__()
     service = pool.get('crm.service').__table__()
-    subs = subscriptions(company, month)
-    rd = _readings(company, month, average_months, average_limit)
-    mt = _meters(company)
+    subs = subscriptions(company, month, accounts)
+    rd = staged if staged is not None else _readings(
+        company, month, average_months, average_limit, accounts)
+    mt = _meters(company, accounts)
     price = _prices(company, month)
 
     query = subs.join(account, condition=subs.account == account.id

@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from trytond.i18n import gettext
 
+from . import file_reader
+
 Column = namedtuple('Column', ['key', 'header', 'type', 'required', 'example'])
 
 KINDS = {
@@ -104,49 +106,17 @@ def _norm(text):
 
 # --- reading ------------------------------------------------------------
 
-def _decode(data):
-    for encoding in ('utf-8-sig', 'cp1251'):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise LineError(gettext('crm_billing.msg_external_encoding'))
-
-
-def _csv_rows(data):
-    text = _decode(data)
-    first = text.split('\n', 1)[0]
-    # Russian Excel saves CSV with «;», others with «,» or tabs
-    delimiter = max([';', ',', '\t'], key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter)
-    return [(n, row) for n, row in enumerate(reader, 1)]
-
-
-def _xlsx_rows(data):
-    import openpyxl
-    try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exception:
-        raise LineError(gettext('crm_billing.msg_external_not_xlsx')
-            ) from exception
-    try:
-        sheet = book.worksheets[0]
-        return [(n, list(row)) for n, row in enumerate(
-                    sheet.iter_rows(values_only=True), 1)]
-    finally:
-        book.close()
-
-
 def read_file(kind, data, filename):
     """The lines of a CSV or XLSX file as [(line number, {key: cell})];
     raises LineError for a file that cannot be read at all"""
-    if data[:2] == b'PK' or (filename or '').lower().endswith('.xlsx'):
-        rows = _xlsx_rows(data)
-    else:
-        rows = _csv_rows(data)
-    rows = [(n, r) for n, r in rows
-        if any(c not in (None, '') and str(c).strip() for c in r)]
+    try:
+        rows = file_reader.read_lines(data, filename)
+    except UnicodeDecodeError:
+        raise LineError(gettext('crm_billing.msg_external_encoding'))
+    except file_reader.NotXlsx as exception:
+        raise LineError(gettext('crm_billing.msg_external_not_xlsx')
+            ) from exception
+    rows = [(n, r) for n, r in rows if not file_reader.is_empty(r)]
     if not rows:
         raise LineError(gettext('crm_billing.msg_external_empty'))
     (_, header), lines = rows[0], rows[1:]
@@ -169,13 +139,7 @@ def read_file(kind, data, filename):
 
 # --- values -------------------------------------------------------------
 
-def _text(value):
-    if value is None:
-        return ''
-    if isinstance(value, float) and value.is_integer():
-        # Excel keeps an account number typed as a number as a float
-        value = int(value)
-    return str(value).replace('\xa0', ' ').strip()
+_text = file_reader.cell_text
 
 
 def _decimal(value, header):

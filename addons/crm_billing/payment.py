@@ -1,4 +1,5 @@
 "Payments: from bank registries, imports and entered by hand."
+import datetime as dt
 from decimal import Decimal
 
 from sql.aggregate import Count, Sum
@@ -35,6 +36,20 @@ def closed_months(company_months):
                         ('state', '=', 'closed'),
                         ]))
     return sorted(found)
+
+
+def posting_month(company, month):
+    """The first month from month on whose billing period is not closed:
+    where a late payment counts (its date stays the day it was paid)"""
+    Period = Pool().get('crm.billing.period')
+    closed = {p.date for p in Period.search([
+                ('company', '=', getattr(company, 'id', company)),
+                ('date', '>=', month),
+                ('state', '=', 'closed'),
+                ])}
+    while month in closed:
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return month
 
 
 def _by_company(pairs):
@@ -125,8 +140,9 @@ class Payment(AccountBuildingMixin, ModelSQL, ModelView):
     date = fields.Date("Date", required=True,
         states={'readonly': Bool(Eval('registry'))})
     month = fields.Date("Month", readonly=True,
-        help="The first day of the payment's month: the balance counts the "
-        "payment in it.")
+        help="The first day of the month the balance counts the payment in: "
+        "the payment's month, or for a late registry the first open month "
+        "after it.")
     amount = fields.Numeric("Amount", digits=(16, 2), required=True,
         states={'readonly': Bool(Eval('registry'))},
         help="Positive; a refund to the payer is negative.")
@@ -148,6 +164,10 @@ class Payment(AccountBuildingMixin, ModelSQL, ModelView):
         help="Money returned to the payer: the amount is negative.")
     address = fields.Char("Payer's Address",
         help="As the bank received it.")
+    reversal_of = fields.Many2One('crm.payment', "Reverses", readonly=True,
+        ondelete='SET NULL',
+        domain=[('account', '=', Eval('account', -1))],
+        help="The payment this one takes back (a bank's reversal line).")
 
     @classmethod
     def __setup__(cls):
@@ -176,7 +196,9 @@ class Payment(AccountBuildingMixin, ModelSQL, ModelView):
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
-        if values.get('date'):
+        # A registry's late payment comes with the open month it counts in
+        if values.get('date') and not (mode == 'create'
+                and values.get('month')):
             values['month'] = values['date'].replace(day=1)
         return values
 

@@ -1,9 +1,7 @@
 """Layouts of bank registries: which column holds what, how a text file is
 encoded and how its dates and amounts are written; and the reading of a
 file (CSV or XLSX) into rows by such a layout."""
-import csv
 import datetime as dt
-import io
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +10,8 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 
+from . import file_reader
+
 # The columns a registry line maps to a payment's fields
 COLUMNS = ['account', 'date', 'amount', 'payer', 'document', 'address']
 REQUIRED = {'account', 'date', 'amount'}
@@ -19,7 +19,6 @@ REQUIRED = {'account', 'date', 'amount'}
 DATE_TOKENS = [
     ('ГГГГ', '%Y'), ('YYYY', '%Y'), ('ГГ', '%y'), ('YY', '%y'),
     ('ММ', '%m'), ('MM', '%m'), ('ДД', '%d'), ('DD', '%d')]
-XLSX_MAGIC = b'PK\x03\x04'
 
 
 class Row:
@@ -135,39 +134,19 @@ class RegistryFormat(DeactivableMixin, ModelSQL, ModelView):
         """The payment lines of the file's content (bytes) as Rows, the
         header lines and summary lines left out; a UnicodeDecodeError or
         ValueError when it cannot be read at all"""
-        if data.startswith(XLSX_MAGIC):
-            lines = self._xlsx_lines(data)
-        else:
-            lines = self._csv_lines(data)
         header = None
-        for number, cells in lines:
+        for number, cells in file_reader.read_lines(data,
+                encodings=[self.encoding], delimiter=self.delimiter or ';'):
             if number <= (self.skip_lines or 0):
                 header = cells
                 continue
-            if not any(c not in (None, '') for c in cells):
+            if file_reader.is_empty(cells):
                 continue
             first = cells[0] if cells else None
             if (self.skip_prefix and isinstance(first, str)
                     and first.startswith(self.skip_prefix)):
                 continue
             yield Row(number, cells), header
-
-    def _csv_lines(self, data):
-        text = data.decode(self.encoding)
-        reader = csv.reader(io.StringIO(text, newline=''),
-            delimiter=self.delimiter or ';')
-        for cells in reader:
-            yield reader.line_num, [c.strip() for c in cells]
-
-    def _xlsx_lines(self, data):
-        from openpyxl import load_workbook
-        workbook = load_workbook(io.BytesIO(data), read_only=True,
-            data_only=True)
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(
-                sheet.iter_rows(values_only=True), 1):
-            yield number, [c.strip() if isinstance(c, str) else c
-                for c in cells]
 
     def position_of(self, name, header):
         """The 0-based index of the column of the field name, or None
@@ -208,11 +187,4 @@ class RegistryFormat(DeactivableMixin, ModelSQL, ModelView):
                 continue
         return None
 
-    @staticmethod
-    def cell_text(value):
-        "A cell as text: XLSX gives numbers for account numbers"
-        if value is None:
-            return ''
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
+    cell_text = staticmethod(file_reader.cell_text)

@@ -13,7 +13,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
-from .payment import closed_months, in_max
+from .payment import closed_months, in_max, posting_month
 from .payment_format import COLUMNS, REQUIRED
 
 # The refusal lists this many faulty lines, then how many more there are
@@ -123,6 +123,9 @@ def import_registry(company, format_, data, filename):
                 accounts[account.number] = account
     months = closed_months((company.id, v['date'].replace(day=1))
         for _, v, _ in lines if v and v['date'])
+    # A late registry: money received in a closed month counts in the
+    # first open one, with the day it was paid
+    posting = {m: posting_month(company, m) for m in months}
     today = Date.today()
     errors = []
     to_create = []
@@ -132,22 +135,23 @@ def import_registry(company, format_, data, filename):
                 reasons.append(gettext(
                         'crm_billing.msg_payments_registry_unknown_account',
                         account=values['account']))
+            # A negative line is the bank's reversal: a refund
+            refund = values['amount'] is not None and values['amount'] < 0
             if values['amount'] is not None and values['date']:
                 error = Payment.amount_error(
-                    values['amount'], False, values['date'], today)
+                    values['amount'], refund, values['date'], today)
                 if error:
                     reasons.append(error)
-            if values['date'] and values['date'].replace(day=1) in months:
-                reasons.append(gettext(
-                        'crm_billing.msg_payments_registry_closed',
-                        date=values['date'].strftime('%d.%m.%Y')))
         errors.extend((number, r) for r in reasons)
         if not reasons:
+            month = values['date'].replace(day=1)
             to_create.append({
                     'company': company.id,
                     'account': accounts[values['account']].id,
                     'date': values['date'],
+                    'month': posting.get(month, month),
                     'amount': values['amount'],
+                    'refund': refund,
                     'source': 'bank',
                     'payer': values['payer'],
                     'document': values['document'],
@@ -165,8 +169,30 @@ def import_registry(company, format_, data, filename):
                 }])
     for values in to_create:
         values['registry'] = registry.id
-    Payment.create(to_create)
+    link_reversals([p for p in Payment.create(to_create) if p.refund])
     return registry
+
+
+def link_reversals(reversals):
+    """Link each reversal to the payment it takes back: the latest bank
+    payment of the account of the same amount, paid on or before it and
+    not reversed yet. None found (paid before the CRM, or by hand): the
+    reversal stays a refund of its own, the balance counts it anyway"""
+    Payment = Pool().get('crm.payment')
+    for reversal in sorted(reversals, key=lambda p: (p.date, p.id)):
+        taken = {p.reversal_of.id for p in Payment.search([
+                    ('account', '=', reversal.account.id),
+                    ('reversal_of', '!=', None)])}
+        for original in Payment.search([
+                    ('account', '=', reversal.account.id),
+                    ('amount', '=', -reversal.amount),
+                    ('refund', '=', False),
+                    ('source', '=', 'bank'),
+                    ('date', '<=', reversal.date),
+                    ], order=[('date', 'DESC'), ('id', 'DESC')]):
+            if original.id not in taken:
+                Payment.write([reversal], {'reversal_of': original.id})
+                break
 
 
 class ImportStart(ModelView):

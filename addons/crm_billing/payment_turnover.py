@@ -2,7 +2,6 @@
 organisation or a building, over a range of months, the balance at the
 start, charges, penalties, payments and the balance at the end; shown in
 the back office and saved as XLSX."""
-import io
 from decimal import Decimal
 
 from sql import Literal
@@ -21,6 +20,7 @@ from trytond.wizard import Button, StateView, Wizard
 from .account import AccountBuildingMixin
 from .payment import in_max
 from .period import month_label
+from .xlsx_table import table_xlsx
 
 AMOUNTS = ['opening', 'charged', 'penalty', 'paid', 'closing']
 CENT = Decimal('0.01')
@@ -94,34 +94,16 @@ def turnover(company, start, end, building=None):
 
 def turnover_xlsx(title, lines, totals):
     "The statement as XLSX bytes; column titles in the user's language"
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
     Line = Pool().get('crm.turnover.line')
-    strings = Line.fields_get(['number', 'address'] + AMOUNTS)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext('crm_billing.msg_payments_turnover_sheet')
-    sheet.append([title])
-    sheet['A1'].font = Font(bold=True)
-    sheet.append([])
     names = ['number', 'address'] + AMOUNTS
-    sheet.append([strings[n]['string'] for n in names])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for line in lines:
-        sheet.append([line[n] for n in names])
-    sheet.append([gettext('crm_billing.msg_payments_turnover_total'), '']
-        + [totals[n] for n in AMOUNTS])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=4, min_col=3):
-        for cell in row:
-            cell.number_format = '#,##0.00'
-    for column, width in zip('ABCDEFG', [14, 40, 16, 16, 12, 16, 16]):
-        sheet.column_dimensions[column].width = width
-    data = io.BytesIO()
-    workbook.save(data)
-    return data.getvalue()
+    strings = Line.fields_get(names)
+    return table_xlsx(gettext('crm_billing.msg_payments_turnover_sheet'),
+        title, [strings[n]['string'] for n in names],
+        [[line[n] for n in names] for line in lines],
+        total=[gettext('crm_billing.msg_payments_turnover_total'), '']
+        + [totals[n] for n in AMOUNTS],
+        money=range(2, 2 + len(AMOUNTS)),
+        widths=[14, 40, 16, 16, 12, 16, 16])
 
 
 class TurnoverStart(ModelView):

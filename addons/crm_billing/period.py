@@ -13,9 +13,10 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.crm_dispatch.address import default_company
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import charges_sql
+from .charges_run import CHUNK, STATES as RUN_STATES
 
 CENT = Decimal('0.01')
 
@@ -54,6 +55,14 @@ class Period(ModelSQL, ModelView):
     run_user = fields.Many2One('res.user', "Run By", readonly=True)
     charges = fields.One2Many('crm.charge', 'period', "Charges",
         readonly=True)
+    # The latest run as it goes (charges_run.py): reload to see it move
+    runs = fields.One2Many('crm.billing.run', 'period', "Charges Runs",
+        readonly=True)
+    run_state = fields.Function(fields.Selection(
+            [(None, "")] + RUN_STATES, "Run State"), 'get_run')
+    run_progress = fields.Function(fields.Float("Run Progress",
+            digits=(16, 4)), 'get_run')
+    run_message = fields.Function(fields.Text("Run Error"), 'get_run')
     total = fields.Function(fields.Numeric("Total Charged", digits=(16, 2)),
         'get_total')
 
@@ -108,6 +117,19 @@ class Period(ModelSQL, ModelView):
             totals[period_id] = Decimal(str(amount)).quantize(CENT)
         return totals
 
+    @classmethod
+    def get_run(cls, periods, names):
+        Run = Pool().get('crm.billing.run')
+        result = {n: {p.id: None for p in periods} for n in names}
+        latest = {}
+        for run in Run.search([('period', 'in', [p.id for p in periods])],
+                order=[('id', 'ASC')]):
+            latest[run.period.id] = run
+        for period_id, run in latest.items():
+            for name in names:
+                result[name][period_id] = getattr(run, name[len('run_'):])
+        return result
+
     def check_open(self):
         if self.state == 'closed':
             raise UserError(gettext('crm_billing.msg_charges_period_closed',
@@ -117,14 +139,22 @@ class Period(ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def compute(cls, periods):
+        "The button: queue a run per period (charges_run.py)"
+        Pool().get('crm.billing.run').enqueue(periods)
+
+    @classmethod
+    def compute_charges(cls, periods, run=None):
         """Replace the periods' kind='charge' lines with the month's
-        charges of every subscribed account (recalculations are kept)"""
+        charges of every subscribed account (recalculations are kept), in
+        chunks of accounts, the run's progress written after each; all or
+        nothing: a line that cannot be priced raises and the caller's
+        transaction rolls back. run: the queued run of the single period"""
         pool = Pool()
-        Charge = pool.get('crm.charge')
+        Run = pool.get('crm.billing.run')
         Settings = pool.get('crm.billing.settings')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        charge = Charge.__table__()
+        charge = pool.get('crm.charge').__table__()
         cls.lock(periods)
         for period in periods:
             period.check_open()
@@ -132,41 +162,81 @@ class Period(ModelSQL, ModelView):
             # The readings' aggregate over 100k accounts spills to disk at
             # the default 4MB
             cursor.execute("SET LOCAL work_mem = '64MB'")
+        chunk = transaction.context.get('charges_run_chunk') or CHUNK
         for period in periods:
             settings = Settings.get(period.company)
             started = time.perf_counter()
             started_at = dt.datetime.now()
+            if run is None:
+                with without_check_access():
+                    this, = Run.create([{'company': period.company.id,
+                                'period': period.id,
+                                'user': transaction.user}])
+            else:
+                this = run
+            subs = charges_sql.subscriptions(period.company.id, period.date)
+            cursor.execute(*subs.select(subs.account, Count(Literal(1)),
+                    group_by=[subs.account], order_by=[subs.account]))
+            per_account = cursor.fetchall()
+            Run.step(this, {'state': 'running', 'started': started_at,
+                    'total': len(per_account), 'done': 0, 'progress': 0,
+                    'lines': 0})
             cursor.execute(*charge.delete(where=(charge.period == period.id)
                     & (charge.kind == 'charge')))
-            rows = charges_sql.lines(period.company.id, period.date,
-                settings.average_months, settings.average_limit)
-            complete = rows.select(
-                Literal(period.company.id), Literal(period.id),
-                rows.account, rows.service, Literal('charge'),
-                rows.method, rows.quantity, rows.rate, rows.amount,
-                Literal(transaction.user), Literal(started_at),
-                where=rows.amount != None)  # noqa: E711
-            cursor.execute(*charge.insert([
-                        charge.company, charge.period, charge.account,
-                        charge.service, charge.kind, charge.method,
-                        charge.quantity, charge.rate, charge.amount,
-                        charge.create_uid, charge.create_date],
-                    complete))
-            inserted = cursor.rowcount
-            subs = charges_sql.subscriptions(period.company.id, period.date)
-            cursor.execute(*subs.select(
-                    Count(Literal(1)), Count(subs.account, distinct=True)))
-            expected, accounts = cursor.fetchone()
-            if inserted != expected:
-                cls._refuse_incomplete(period, rows)
+            inserted, staged = 0, None
+            if len(per_account) > chunk:
+                staged = charges_sql.stage_readings(period.company.id,
+                    period.date, settings.average_months,
+                    settings.average_limit)
+            for n in range(0, len(per_account), chunk):
+                part = per_account[n:n + chunk]
+                inserted += cls._compute_chunk(period, settings, started_at,
+                    (part[0][0], part[-1][0]), sum(c for _, c in part),
+                    staged)
+                done = n + len(part)
+                Run.step(this, {'done': done, 'lines': inserted,
+                        'progress': round(done / len(per_account), 4)})
+            if staged is not None:
+                charges_sql.drop_staged()
+            finished = dt.datetime.now()
+            seconds = round(time.perf_counter() - started, 1)
             cls.write([period], {
                     'run_started': started_at,
-                    'run_finished': dt.datetime.now(),
-                    'run_seconds': round(time.perf_counter() - started, 1),
-                    'run_accounts': accounts,
+                    'run_finished': finished,
+                    'run_seconds': seconds,
+                    'run_accounts': len(per_account),
                     'run_lines': inserted,
                     'run_user': transaction.user,
                     })
+            Run.step(this, {'state': 'done', 'finished': finished,
+                    'progress': 1})
+
+    @classmethod
+    def _compute_chunk(cls, period, settings, started_at, accounts,
+            expected, staged=None):
+        "Insert the lines of the accounts' id range; the count inserted"
+        pool = Pool()
+        charge = pool.get('crm.charge').__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        rows = charges_sql.lines(period.company.id, period.date,
+            settings.average_months, settings.average_limit,
+            accounts=accounts, staged=staged)
+        complete = rows.select(
+            Literal(period.company.id), Literal(period.id),
+            rows.account, rows.service, Literal('charge'),
+            rows.method, rows.quantity, rows.rate, rows.amount,
+            Literal(transaction.user), Literal(started_at),
+            where=rows.amount != None)  # noqa: E711
+        cursor.execute(*charge.insert([
+                    charge.company, charge.period, charge.account,
+                    charge.service, charge.kind, charge.method,
+                    charge.quantity, charge.rate, charge.amount,
+                    charge.create_uid, charge.create_date],
+                complete))
+        if cursor.rowcount != expected:
+            cls._refuse_incomplete(period, rows)
+        return cursor.rowcount
 
     @classmethod
     def _refuse_incomplete(cls, period, rows):

@@ -1,7 +1,7 @@
 """(g) The month's charges for N accounts × 6 services (crm_billing
 activated at that point): accounts, subscriptions, meters and 6 months of
 readings bulk-loaded with INSERT … SELECT generate_series, then
-`crm.billing.period.compute` for the 6th month (first run and a re-run
+`crm.billing.period.compute_charges` (the queued run's body) for the 6th month (first run and a re-run
 that replaces the lines) versus a hand-written PostgreSQL INSERT … SELECT
 of the same rows into a scratch table; the two sets of rows are compared
 row by row (EXCEPT both ways)."""
@@ -288,7 +288,7 @@ def compute(database, Period, period_id):
             pid = _serial(transaction.connection.cursor())
             cpu, t0 = _cpu(pid), time.perf_counter()
             try:
-                Period.compute([Period(period_id)])
+                Period.compute_charges([Period(period_id)])
             except TransactionError as error:
                 transaction.rollback()
                 error.fix(extras)
@@ -374,8 +374,8 @@ def report_billing(r):
     (first, first_cpu), (rerun, rerun_cpu) = r['runs']
     table(['June 2026', 'wall s', 'vs baseline', 'server CPU s',
             'vs baseline'], [
-            row("Period.compute, first run", first, first_cpu),
-            row("Period.compute, re-run (replaces the lines)", rerun,
+            row("Period.compute_charges, first run", first, first_cpu),
+            row("Period.compute_charges, re-run", rerun,
                 rerun_cpu),
             row("baseline: DELETE + hand-written INSERT … SELECT",
                 base_wall, base_cpu)])

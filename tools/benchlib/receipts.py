@@ -158,7 +158,7 @@ def report_receipts(r):
                 f"{r['report']:.2f}", f"{n / r['report']:.1f}"],
             ['  reading the data (receipt_data.gather)',
                 f"{r['gather']:.2f}", f"{n / r['gather']:.1f}"],
-            ['  QR codes alone (segno, best mask)',
+            ['  QR codes alone (segno, mask 2)',
                 f"{r['qr']:.2f}", f"{n / r['qr']:.1f}"],
             ['  PDF with the QR codes (reportlab)',
                 f"{r['render']:.2f}", f"{n / r['render']:.1f}"],

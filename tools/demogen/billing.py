@@ -246,8 +246,8 @@ class Billing:
             for a, h in habits.items() if h == 'stops'}
         due = {}
         for n, period in enumerate(periods):
-            if hasattr(Period, 'compute'):
-                Period.compute([period])
+            if hasattr(Period, 'compute_charges'):
+                Period.compute_charges([period])
             if n:
                 paying = []
                 for account in accounts:

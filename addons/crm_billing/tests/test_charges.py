@@ -69,7 +69,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         Account.write([a2], {'meter_possible': False, 'area': D('60.50')})
         jan = create_period(w['north'], month(1))
 
-        Period.compute([jan])
+        Period.compute_charges([jan])
 
         lines = computed(jan)
         self.assertEqual(len(lines), 15)  # 3 accounts × 5 services
@@ -116,7 +116,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         meter = create_meter(a1, w['north_services']['cold'], 'C-1')
         add_readings(meter, ['6', '7', '8', '9', '10', '11'])
         periods = [create_period(w['north'], month(n)) for n in range(6, 11)]
-        Period.compute(periods)
+        Period.compute_charges(periods)
         got = [computed(p)[('N0001', 'cold')] for p in periods]
         self.assertEqual(got, [
                 # June read: 11 m³ × 52.30 = 575.30
@@ -143,13 +143,13 @@ class CrmBillingChargesTestCase(_DBTestCase):
         add_readings(meter, ['100', '3', None, '9', '6'])
         add_readings(meter, ['12'], start_month=6, state='late')
         aug = create_period(w['north'], month(8))
-        Period.compute([aug])
+        Period.compute_charges([aug])
         # Last reading June; window January…June: 100+3+9+6+12 = 130;
         # 130 / 6 = 21.66666… → 21.6667 m³ × 52.30 = 1133.16841 → 1133.17
         self.assertEqual(computed(aug)[('N0001', 'cold')],
             ('average', D('21.6667'), D('52.30'), D('1133.17')))
         sep = create_period(w['north'], month(9))
-        Period.compute([sep])
+        Period.compute_charges([sep])
         self.assertEqual(computed(sep)[('N0001', 'cold')][0], 'average')
 
     @with_transaction()
@@ -175,7 +175,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
                     'building': building.id,
                     'start_date': dt.date(2026, 3, 2), 'rate': D('99')}])
         periods = [create_period(north, month(n)) for n in (1, 2, 3)]
-        Period.compute(periods)
+        Period.compute_charges(periods)
         self.assertEqual(
             [computed(p)[('N0001', 'upkeep')][2:] for p in periods], [
                 # January: only the organisation's 32.50; 54.20 × 32.50
@@ -189,7 +189,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
                 ])
         # South's building is not north's: its tariff is untouched
         south = create_period(w['south'], month(2))
-        Period.compute([south])
+        Period.compute_charges([south])
         self.assertEqual(computed(south)[('S0001', 'upkeep')][2],
             D('32.50'))
 
@@ -205,7 +205,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         cold = w['north_services']['cold']
         add_readings(create_meter(a1, cold, 'C-1'), ['5.5'])
         jan = create_period(w['north'], month(1))
-        Period.compute([jan])
+        Period.compute_charges([jan])
         first = computed(jan)
         with acting_as(w['north_accountant'], checked=False,
                 active_model=Period.__name__, active_id=jan.id,
@@ -218,8 +218,8 @@ class CrmBillingChargesTestCase(_DBTestCase):
             wizard.start.amount = None
             wizard.start.reason = "Временное отсутствие, п.86"
             wizard.transition_add()
-        Period.compute([jan])
-        Period.compute([jan])
+        Period.compute_charges([jan])
+        Period.compute_charges([jan])
         self.assertEqual(computed(jan), first)
         self.assertEqual(
             Charge.search([('period', '=', jan.id)], count=True), 16)
@@ -238,7 +238,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         north = w['north']
         a1 = w['north_accounts'][0]
         jan, feb = (create_period(north, month(n)) for n in (1, 2))
-        Period.compute([jan, feb])
+        Period.compute_charges([jan, feb])
         line, = Charge.search([('period', '=', jan.id),
                 ('account', '=', a1.id),
                 ('service.code', '=', 'intercom')])
@@ -247,7 +247,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
             'closed: its charges cannot be computed, added, changed or '
             'deleted.')
         attempts = [
-            lambda: Period.compute([jan]),
+            lambda: Period.compute_charges([jan]),
             lambda: Charge.write([line], {'amount': D('1')}),
             lambda: Charge.delete([line]),
             lambda: Charge.create([{
@@ -267,7 +267,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         self.assertEqual(
             Charge.search([('period', '=', jan.id)], count=True), 15)
         Period.reopen([jan])
-        Period.compute([jan])
+        Period.compute_charges([jan])
 
     @with_transaction()
     def test_missing_tariff(self):
@@ -282,7 +282,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         Tariff.write(tariffs, {'start_date': month(3)})
         feb = create_period(w['north'], month(2))
         with self.assertRaises(UserError) as cm:
-            Period.compute([feb])
+            Period.compute_charges([feb])
         self.assertIn('"Горячее водоснабжение" has no tariff',
             cm.exception.message)
         self.assertIn('N0001', cm.exception.message)
@@ -296,7 +296,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         w = billing_world()
         jan = create_period(w['north'], month(1))
         with acting_as(w['north_accountant']):
-            Period.compute([Period(jan.id)])
+            Period.compute_charges([Period(jan.id)])
             self.assertEqual(len(Charge.search([])), 15)
         with acting_as(w['north_operator']):
             self.assertEqual(len(Charge.search([])), 15)
@@ -308,7 +308,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
                 self.assertEqual(Period.search([]), [])
         with acting_as(w['south_accountant']):
             with self.assertRaises(Exception):
-                Period.compute([Period(jan.id)])
+                Period.compute_charges([Period(jan.id)])
 
 
 del _DBTestCase

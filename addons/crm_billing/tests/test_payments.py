@@ -126,7 +126,8 @@ class CrmBillingPaymentsTestCase(_DBTestCase):
                 sberbank_line('32-01-2026', 'N0001', '100,00'),
                 # 5: cut short
                 '15-01-2026;10:15:30;8614',
-                # 6: zero, 7: tomorrow, 8: into the closed December
+                # 6: zero, 7: tomorrow, 8: into the closed December (not
+                # a fault: counted in January, test_payments_late.py)
                 sberbank_line('15-01-2026', 'N0002', '0,00'),
                 sberbank_line(tomorrow.strftime('%d-%m-%Y'), 'N0002', '5,00'),
                 sberbank_line('30.12.2025', 'N0003', '5,00'),
@@ -145,7 +146,6 @@ class CrmBillingPaymentsTestCase(_DBTestCase):
                 'денег плательщику вносится с отметкой «Возврат».',
                 'строка 7: Дата оплаты %s ещё не наступила.'
                 % tomorrow.strftime('%d.%m.%Y'),
-                'строка 8: месяц даты 30.12.2025 закрыт',
                 'строка 9: сумма «-» — не рубли с копейками',
                 'строка 9: дата «1.1.26» не в формате '
                 'ДД-ММ-ГГГГ, ДД.ММ.ГГГГ',

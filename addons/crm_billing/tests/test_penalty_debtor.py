@@ -10,8 +10,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import billing_world, create_building
-from .tools_penalty import charge, periods
+from .tools import create_building
+from .tools_penalty import debtors_world
 
 D = dt.date
 
@@ -21,19 +21,7 @@ class CrmBillingDebtorTestCase(_DBTestCase):
     module = 'crm_billing'
 
     def _debtors(self):
-        """Due dates: January 10.02, February 10.03, March 10.04.
-        a1 owes 1000 for each of January–March: 3000.00, 3 months late on
-        11.04; a2 the same less a kopeck: 2999.99; a3 1500 for February and
-        March: 3000.00 but 2 months late."""
-        w = billing_world()
-        a1, a2, a3 = w['north_accounts']
-        months = periods(w['north'], 2026, [1, 2, 3, 4])
-        for m in [1, 2, 3]:
-            charge(a1, months[m], '1000.00')
-            charge(a2, months[m], '999.99' if m == 3 else '1000.00')
-        for m in [2, 3]:
-            charge(a3, months[m], '1500.00')
-        return w
+        return debtors_world()
 
     @with_transaction()
     def test_selection_thresholds(self):

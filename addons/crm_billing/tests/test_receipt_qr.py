@@ -95,6 +95,21 @@ class ReceiptQRTestCase(unittest.TestCase):
         payload = receipt_qr.payload(dict(REQUIRED, persAcc='N0001'))
         self.assertEqual(zbar(receipt_qr.image(payload)), payload)
 
+    def test_fixed_mask_decodes(self):
+        """With the mask fixed (not the best of 8), payloads of other
+        sizes and letters still read back, and the mask is the fixed one"""
+        import segno
+        for extra in [{}, {'LastName': 'Ёлкина-Щукина Юлия Эдуардовна',
+                    'PayerAddress': 'г. Пермь, ул. Героев Хасана, д. 105, '
+                    'корп. 3, кв. 281', 'Sum': '99999999'},
+                {'Sum': '1', 'persAcc': '1'}]:
+            payload = receipt_qr.payload(dict(REQUIRED, **extra))
+            with self.subTest(payload=payload):
+                self.assertEqual(zbar(receipt_qr.image(payload)), payload)
+        qr = segno.make(payload, error='m', boost_error=False, micro=False,
+            encoding='utf-8', mask=receipt_qr.MASK)
+        self.assertEqual(qr.mask, 2)
+
     def test_amount_in_words(self):
         for amount, words in [
                 ('3102.58', 'Три тысячи сто два рубля 58 копеек'),

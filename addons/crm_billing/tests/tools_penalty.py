@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from trytond.pool import Pool
 
-from .tools import create_period
+from .tools import billing_world, create_period
 
 
 def charge(account, period, amount, service=None):
@@ -55,3 +55,19 @@ def set_rule(company, rule):
     settings = Settings.get(company)
     settings.penalty_rate_rule = rule
     settings.save()
+
+
+def debtors_world():
+    """Due dates: January 10.02, February 10.03, March 10.04.
+    a1 owes 1000 for each of January–March: 3000.00, 3 months late on
+    11.04; a2 the same less a kopeck: 2999.99; a3 1500 for February and
+    March: 3000.00 but 2 months late."""
+    w = billing_world()
+    a1, a2, a3 = w['north_accounts']
+    months = periods(w['north'], 2026, [1, 2, 3, 4])
+    for m in [1, 2, 3]:
+        charge(a1, months[m], '1000.00')
+        charge(a2, months[m], '999.99' if m == 3 else '1000.00')
+    for m in [2, 3]:
+        charge(a3, months[m], '1500.00')
+    return w
