@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
-from trytond.pyson import Eval
 
 from . import file_reader
 

@@ -274,7 +274,6 @@ class CrmBillingChargesTestCase(_DBTestCase):
         "A service without a tariff in the month stops the run, says which"
         pool = Pool()
         Period = pool.get('crm.billing.period')
-        Charge = pool.get('crm.charge')
         Tariff = pool.get('crm.tariff')
         w = billing_world()
         tariffs = Tariff.search([
