@@ -40,6 +40,7 @@ class SMSError(Exception):
 class Gateway(DeactivableMixin, ModelSQL, ModelView):
     "SMS Gateway"
     __name__ = 'crm.sms.gateway'
+    __string__ = "SMS Gateway"
     _history = True
 
     name = fields.Char("Name", required=True)
@@ -213,6 +214,7 @@ class Gateway(DeactivableMixin, ModelSQL, ModelView):
 class Message(ModelSQL, ModelView):
     "SMS Message"
     __name__ = 'crm.sms.message'
+    __string__ = "SMS Message"
 
     gateway = fields.Many2One('crm.sms.gateway', "Gateway", readonly=True,
         ondelete='SET NULL')

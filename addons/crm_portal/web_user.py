@@ -34,6 +34,8 @@ class WebUser(metaclass=PoolMeta):
 
     phone = fields.Char("Mobile Phone")
     phone_digits = fields.Char("Phone Digits", readonly=True)
+    phone_valid = fields.Boolean("Phone Confirmed", readonly=True,
+        help="The resident answered the code sent by SMS to this phone.")
     agreement = fields.Many2One('crm.portal.agreement', "Accepted Agreement",
         readonly=True, ondelete='RESTRICT')
     agreement_date = fields.DateTime("Agreement Accepted", readonly=True)
@@ -47,6 +49,16 @@ class WebUser(metaclass=PoolMeta):
     @classmethod
     def default_notify_email(cls):
         return True
+
+    @classmethod
+    def default_phone_valid(cls):
+        return False
+
+    @property
+    def portal_unconfirmed(self):
+        """An account with a phone only, whose code was not answered yet:
+        it may not sign in"""
+        return not self.email and not self.phone_valid
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -78,14 +90,19 @@ class WebUser(metaclass=PoolMeta):
                         phone=user.phone))
 
     @classmethod
-    def portal_check_values(cls, values, user=None):
+    def portal_check_values(cls, values, user=None, email_required=True):
         """Normalise a resident's e-mail, phone and name in values (a dict
         of the form's fields) and return {field: Russian error}; user is
-        the account being edited, None on sign-up"""
+        the account being edited, None on sign-up; without email_required
+        an e-mail or a phone is enough"""
         errors = {}
         email = (values.get('email') or '').strip()
-        if not email:
+        if not email and email_required:
             errors['email'] = gettext('crm_portal.msg_email_required')
+        elif not email:
+            if not (values.get('phone') or '').strip():
+                errors['email'] = gettext(
+                    'crm_portal.msg_email_or_phone_required')
         else:
             try:
                 # Tryton checks only when email_validator is installed
@@ -162,7 +179,9 @@ class WebUser(metaclass=PoolMeta):
         accepted"""
         pool = Pool()
         Party = pool.get('party.party')
-        mechanisms = [{'type': 'email', 'value': values['email']}]
+        mechanisms = []
+        if values.get('email'):
+            mechanisms.append({'type': 'email', 'value': values['email']})
         if values.get('phone'):
             mechanisms.append({'type': 'mobile', 'value': values['phone']})
         party, = Party.create([{
@@ -174,7 +193,7 @@ class WebUser(metaclass=PoolMeta):
                     }])
         now = dt.datetime.now()
         user, = cls.create([{
-                    'email': values['email'],
+                    'email': values.get('email') or None,
                     'phone': values.get('phone'),
                     'party': party.id,
                     'password': values['password'],
