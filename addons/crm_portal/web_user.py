@@ -12,6 +12,7 @@ from trytond.modules.web_user.user import (
     EmailResetPassword, EmailValidation)
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
 from trytond.report import get_email
 from trytond.tools.email_ import (
     EmailNotValidError, normalize_email, validate_email)
@@ -45,6 +46,16 @@ class WebUser(metaclass=PoolMeta):
         'crm.portal.account.link', 'web_user', "Linked Accounts",
         readonly=True)
     _portal_cache = Cache('web_user.portal', context=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # A resident may sign up with a mobile phone alone (its code sent
+        # by SMS): the phone is then the account's login
+        cls.email.states['required'] &= ~Bool(Eval('phone'))
+
+    def get_rec_name(self, name):
+        return self.email or self.phone or ''
 
     @classmethod
     def default_notify_email(cls):
