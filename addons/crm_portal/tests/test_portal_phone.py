@@ -241,7 +241,8 @@ class PortalPhoneTestCase(RouteTestCase):
         users = auth_count('web.user')
         response = client.post('/signup', signup_form(phone))
         self.assertEqual(response.status_code, 400)
-        self.assertIn('Укажите e-mail', client.text(response))
+        self.assertIn('Регистрация только по телефону недоступна: отправка '
+            'SMS не подключена. Укажите e-mail.', client.text(response))
         self.assertEqual(auth_count('web.user'), users)
         # The phone is not taken by the refused form: with an e-mail it
         # signs up the usual way

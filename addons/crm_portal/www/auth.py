@@ -124,6 +124,8 @@ def signup(page):
             errors = WebUser.portal_check_values(values,
                 email_required=not sms)
             phone_only = not values['email'] and values['phone']
+            if phone_only and not sms:
+                errors['email'] = gettext('crm_portal.msg_sms_unavailable')
             error = WebUser.portal_password_error(
                 password, page.form.get('password2', ''), values)
             if error:
