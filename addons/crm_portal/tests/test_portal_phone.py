@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import urllib.parse
 
+from trytond.modules.crm_dispatch.party import format_phone
 from trytond.modules.crm_dispatch.tests.sms_server import SMSServer
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, RouteTestCase
@@ -320,7 +321,8 @@ class PortalPhoneTestCase(RouteTestCase):
         response = client.post('/profile', {'action': 'profile',
                 'name': 'Петров Пётр Петрович', 'phone': new, 'email': ''})
         self.assertEqual(response.status_code, 200, client.text(response))
-        self.assertIn(f'На номер {new} отправлен код', client.text(response))
+        self.assertIn(f'На номер {format_phone(new)} отправлен код',
+            client.text(response))
         # Not changed before the code
         self.assertEqual(account(phone)[0], True)
         code = self.sms.last_code(self.digits(new))

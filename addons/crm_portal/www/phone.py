@@ -10,6 +10,7 @@ from trytond.modules.crm_portal.web_user import phone_digits
 
 from .auth import accounts_office, min_password_length
 from .core import route
+from .profile import _shown_phone
 
 
 def _phone(page):
@@ -53,7 +54,8 @@ def resend(page, phone, purpose, unconfirmed=False):
             page.rollback()
             return None, {'form': page.error_text(exception)}, (
                 HTTPStatus.BAD_REQUEST)
-    return f"Новый код отправлен на номер {phone}.", {}, HTTPStatus.OK
+    return (f"Новый код отправлен на номер {_shown_phone(phone)}.", {},
+        HTTPStatus.OK)
 
 
 @route('/phone/confirm', methods=('GET', 'POST'), login=None)
@@ -85,7 +87,8 @@ def confirm(page):
                 return page.redirect('/')
             errors, status = {'code': error}, HTTPStatus.BAD_REQUEST
     return page.render('auth/phone_confirm.html', status=status,
-        phone=phone, errors=errors, notice=notice)
+        phone=phone, shown_phone=_shown_phone(phone), errors=errors,
+        notice=notice)
 
 
 @route('/reset/phone', methods=('GET', 'POST'), login=None)
@@ -133,4 +136,5 @@ def reset_phone(page):
                 return page.redirect('/')
             status = HTTPStatus.BAD_REQUEST
     return page.render('auth/reset_phone.html', status=status, phone=phone,
-        errors=errors, notice=notice, min_length=min_password_length())
+        shown_phone=_shown_phone(phone), errors=errors, notice=notice,
+        min_length=min_password_length())

@@ -117,8 +117,8 @@ def _save_profile(page, web_user, values):
         notice = "Изменения сохранены."
         if by_code:
             PhoneCode.store(user, 'phone', values['phone'], code)
-            notice = (f"На номер {values['phone']} отправлен код. Введите "
-                "его ниже, чтобы сменить номер.")
+            notice = (f"На номер {_shown_phone(values['phone'])} "
+                "отправлен код. Введите его ниже, чтобы сменить номер.")
         if changed and values['email']:
             # A new address is trusted only once its letter is answered
             WebUser.validate_email([user])
