@@ -332,3 +332,14 @@ class PortalPhoneTestCase(RouteTestCase):
             client.text(response))
         self.assertEqual(account(new), (True, []))
         self.assertEqual(new_client().login(new, PASSWORD).status_code, 303)
+
+    def test_reset_not_sent_to_an_unconfirmed_phone_of_an_email_account(self):
+        "A number typed on an e-mail account proves nothing: no SMS to it"
+        phone = new_phone()
+        client = new_client()
+        response = client.post('/signup', signup_form(
+                phone, email='typo-%s@example.com' % phone[-4:]))
+        self.assertEqual(response.status_code, 303, client.text(response))
+        response = new_client().post('/reset', {'email': phone})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.sms.requests, [])

@@ -19,26 +19,31 @@ def _phone(page):
     return normalize_phone(source.get('phone', '').strip()) or None
 
 
-def _account(page, phone, unconfirmed=False):
-    "The active account of phone (only a not yet confirmed one if asked)"
+def _account(page, phone, purpose):
+    """The active account of phone a code of purpose may go to: for the
+    sign-up, one not confirmed yet; for a new password, one whose phone is
+    its proof (confirmed, or its only login) — a number typed on an
+    account with an e-mail is nobody's proof until confirmed"""
     WebUser = page.pool.get('web.user')
     if not phone:
         return None
-    users = WebUser.search([('phone_digits', '=', phone_digits(phone))],
-        limit=1)
-    if users and (not unconfirmed or users[0].portal_unconfirmed):
-        return users[0]
+    for user in WebUser.search(
+            [('phone_digits', '=', phone_digits(phone))], limit=1):
+        if purpose == 'signup' and user.portal_unconfirmed:
+            return user
+        if purpose == 'reset' and (user.phone_valid or not user.email):
+            return user
     return None
 
 
-def resend(page, phone, purpose, unconfirmed=False):
+def resend(page, phone, purpose):
     """Send a new code of purpose to the account of phone: (notice,
     errors, status). The same notice whether the account exists or not;
     the SMS goes only to an existing one"""
     PhoneCode = page.pool.get('crm.portal.phone_code')
     address = page.request.remote_addr
     with accounts_office(page):
-        user = _account(page, phone, unconfirmed=unconfirmed)
+        user = _account(page, phone, purpose)
         try:
             if user:
                 code = PhoneCode.send(phone, purpose, address)
@@ -69,11 +74,10 @@ def confirm(page):
     errors, notice, status = {}, None, HTTPStatus.OK
     if page.request.method == 'POST':
         if page.form.get('action') == 'resend':
-            notice, errors, status = resend(
-                page, phone, 'signup', unconfirmed=True)
+            notice, errors, status = resend(page, phone, 'signup')
         else:
             with accounts_office(page):
-                user = _account(page, phone, unconfirmed=True)
+                user = _account(page, phone, 'signup')
                 if user:
                     confirmed, error = PhoneCode.verify(
                         user, 'signup', page.form.get('code', ''))
@@ -106,7 +110,7 @@ def reset_phone(page):
             notice, errors, status = resend(page, phone, 'reset')
         else:
             with accounts_office(page):
-                user = _account(page, phone)
+                user = _account(page, phone, 'reset')
                 password = page.form.get('password', '')
                 error = WebUser.portal_password_error(password,
                     page.form.get('password2', ''), {
