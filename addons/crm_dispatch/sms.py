@@ -100,7 +100,8 @@ class Gateway(DeactivableMixin, ModelSQL, ModelView):
         return gateways[0] if gateways else None
 
     def send(self, phone, text, secret=None):
-        """Send text to phone (E.164); return the logged crm.sms.message.
+        """Send text to phone (E.164); return the logged crm.sms.message
+        (with its values; None if the log could not be written).
         secret (a code inside text) never reaches the log. A refusal of
         the provider or a network failure raises a Russian UserError after
         the failed message is logged"""
@@ -136,7 +137,9 @@ class Gateway(DeactivableMixin, ModelSQL, ModelView):
                     log.set_context(_check_access=False):
                 message, = Message.create([values])
                 log.commit()
-            return Message(message.id)
+            # With its values: the caller's transaction may have begun
+            # before the row existed (PostgreSQL's snapshot) and not see it
+            return Message(message.id, **values)
         except Exception:
             # The message went out (or not) whatever the log could do
             logger.critical('could not log the SMS to %s', phone,
