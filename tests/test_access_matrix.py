@@ -112,6 +112,9 @@ READ_ONLY = {'crm.account.balance', 'crm.account.charge_month',
     'crm.analytics.board.period'}
 # Checked on their own below
 SPECIAL = {'party.party', 'crm.contact.public', 'crm.analytics.layout'}
+# The SMS gateways (their passwords) and the log of sent SMS (residents'
+# phones): the CRM administrators only, the log read-only for them too
+ADMIN_ONLY = {'crm.sms.gateway', 'crm.sms.message'}
 # Figures computed for the reader, under his record rules, from the
 # context of his request (crm_analytics's reports): their rows are not
 # anyone's records; tests/test_report.py compares an operator's figures
@@ -409,8 +412,8 @@ def test_matrix_covers_every_model(world):
             # A wizard's form: nothing stored
             continue
         reachable.add(model)
-    assert reachable - (
-        set(BY_COMPANY) | SHARED | SPECIAL | PER_READER) == set()
+    assert reachable - (set(BY_COMPANY) | SHARED | SPECIAL | PER_READER
+        | ADMIN_ONLY) == set()
     assert NOT_EXPOSED <= unreachable
     # The rest are the forms of wizards (first and result), stored nowhere
     assert {m for m in unreachable - NOT_EXPOSED - WIZARD_FORMS - COMPUTED
@@ -466,3 +469,39 @@ def test_pivot_layouts_own_and_shared(world):
                 shared))
     names = manager.model('crm.analytics.layout', 'read', shared, ['name'])
     assert 'Чужая правка' not in {n['name'] for n in names}
+
+
+def test_sms_gateways_and_log_admin_only(world):
+    """Only the CRM administrator reads and edits the SMS gateways and
+    reads the log of sent SMS; nobody writes the log over RPC"""
+    admin = world['admin']
+    gateway, = admin.model('crm.sms.gateway', 'create', [{
+                'name': 'Проверка прав', 'provider': 'smsc',
+                'login': 'uk', 'password': 'секрет',
+                'base_url': 'http://127.0.0.1:9', 'active': False}])
+    try:
+        assert admin.model('crm.sms.gateway', 'read', [gateway],
+            ['password'])[0]['password'] == 'секрет'
+        admin.model('crm.sms.message', 'search', [], 0, 1, None)
+        _refused(lambda: admin.model('crm.sms.message', 'create', [{
+                        'phone': '+79160000000', 'text': 'Подделка',
+                        'state': 'sent'}]))
+        for login in set(ROLES) - {'admin'}:
+            role = Client(world['url'], world['database'], login)
+            for model in sorted(ADMIN_ONLY):
+                assert _search(role, model, []) == [], (login, model)
+            _refused(lambda: role.model('crm.sms.gateway', 'read',
+                    [gateway], ['password']))
+            _refused(lambda: role.model('crm.sms.gateway', 'write',
+                    [gateway], {'name': 'Чужая правка'}))
+            _refused(lambda: role.model('crm.sms.gateway', 'create', [{
+                            'name': 'Свой шлюз', 'provider': 'smsc',
+                            'password': 'x',
+                            'base_url': 'http://127.0.0.1:9'}]))
+            _refused(lambda: role.model('crm.sms.message', 'create', [{
+                            'phone': '+79160000000', 'text': 'Подделка',
+                            'state': 'sent'}]))
+        assert admin.model('crm.sms.gateway', 'read', [gateway],
+            ['name'])[0]['name'] == 'Проверка прав'
+    finally:
+        admin.model('crm.sms.gateway', 'delete', [gateway])

@@ -12,6 +12,7 @@ from trytond.modules.web_user.user import (
     EmailResetPassword, EmailValidation)
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval
 from trytond.report import get_email
 from trytond.tools.email_ import (
     EmailNotValidError, normalize_email, validate_email)
@@ -34,6 +35,8 @@ class WebUser(metaclass=PoolMeta):
 
     phone = fields.Char("Mobile Phone")
     phone_digits = fields.Char("Phone Digits", readonly=True)
+    phone_valid = fields.Boolean("Phone Confirmed", readonly=True,
+        help="The resident answered the code sent by SMS to this phone.")
     agreement = fields.Many2One('crm.portal.agreement', "Accepted Agreement",
         readonly=True, ondelete='RESTRICT')
     agreement_date = fields.DateTime("Agreement Accepted", readonly=True)
@@ -45,8 +48,28 @@ class WebUser(metaclass=PoolMeta):
     _portal_cache = Cache('web_user.portal', context=False)
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # A resident may sign up with a mobile phone alone (its code sent
+        # by SMS): the phone is then the account's login
+        cls.email.states['required'] &= ~Bool(Eval('phone'))
+
+    def get_rec_name(self, name):
+        return self.email or self.phone or ''
+
+    @classmethod
     def default_notify_email(cls):
         return True
+
+    @classmethod
+    def default_phone_valid(cls):
+        return False
+
+    @property
+    def portal_unconfirmed(self):
+        """An account with a phone only, whose code was not answered yet:
+        it may not sign in"""
+        return not self.email and not self.phone_valid
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -78,14 +101,19 @@ class WebUser(metaclass=PoolMeta):
                         phone=user.phone))
 
     @classmethod
-    def portal_check_values(cls, values, user=None):
+    def portal_check_values(cls, values, user=None, email_required=True):
         """Normalise a resident's e-mail, phone and name in values (a dict
         of the form's fields) and return {field: Russian error}; user is
-        the account being edited, None on sign-up"""
+        the account being edited, None on sign-up; without email_required
+        an e-mail or a phone is enough"""
         errors = {}
         email = (values.get('email') or '').strip()
-        if not email:
+        if not email and email_required:
             errors['email'] = gettext('crm_portal.msg_email_required')
+        elif not email:
+            if not (values.get('phone') or '').strip():
+                errors['email'] = gettext(
+                    'crm_portal.msg_email_or_phone_required')
         else:
             try:
                 # Tryton checks only when email_validator is installed
@@ -162,7 +190,9 @@ class WebUser(metaclass=PoolMeta):
         accepted"""
         pool = Pool()
         Party = pool.get('party.party')
-        mechanisms = [{'type': 'email', 'value': values['email']}]
+        mechanisms = []
+        if values.get('email'):
+            mechanisms.append({'type': 'email', 'value': values['email']})
         if values.get('phone'):
             mechanisms.append({'type': 'mobile', 'value': values['phone']})
         party, = Party.create([{
@@ -174,7 +204,7 @@ class WebUser(metaclass=PoolMeta):
                     }])
         now = dt.datetime.now()
         user, = cls.create([{
-                    'email': values['email'],
+                    'email': values.get('email') or None,
                     'phone': values.get('phone'),
                     'party': party.id,
                     'password': values['password'],

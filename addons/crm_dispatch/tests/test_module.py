@@ -25,6 +25,8 @@ class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
             ('crm.appeal.result', 'company'),
             ('crm.message.template', 'company'),
             ('crm.blank', 'company'),
+            # A gateway without an organisation serves all (and the portal)
+            ('crm.sms.gateway', 'company'),
             }
 
     @contextmanager

@@ -204,7 +204,9 @@ class PortalMatrixTestCase(RouteTestCase):
         client = PortalClient()
         client.get('/login')
         public = {'/', '/login', '/signup', '/agreement', '/validate',
-            '/reset', '/reset/password', '/logout', '/manifest.webmanifest'}
+            '/reset', '/reset/password', '/logout', '/manifest.webmanifest',
+            # The codes sent by SMS (test_portal_phone.py)
+            '/phone/confirm', '/reset/phone'}
         ids = {'account_id': anna['account'], 'reason': self.ids['leak'],
             'id': anna['appeal'], 'order_id': 1, 'file_id': anna['files'][0],
             'period_id': 1, 'meter_id': 1}

@@ -9,3 +9,4 @@ from . import accounts  # noqa: F401
 from . import executor  # noqa: F401
 from . import billing  # noqa: F401
 from . import readings  # noqa: F401
+from . import phone  # noqa: F401

@@ -7,6 +7,9 @@ from http import HTTPStatus
 import trytond.config as config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.modules.crm_dispatch.party import normalize_phone
+from trytond.modules.crm_portal.phone_code import (
+    CodeThrottled, sms_available)
 from trytond.modules.crm_portal.web_user import PASSWORD_MIN_LENGTH
 from trytond.transaction import Transaction
 
@@ -75,6 +78,13 @@ def login(page):
             return page.render('login.html', status=429, error=error,
                 login=login, next=_next_path(page))
         web_user = WebUser.portal_authenticate(login, password)
+        if web_user and web_user.portal_unconfirmed:
+            # The password was right: saying so costs nothing, and the
+            # resident learns what to do
+            return page.render('login.html', status=HTTPStatus.FORBIDDEN,
+                error=gettext('crm_portal.msg_phone_unconfirmed'),
+                confirm_phone=web_user.phone, login=login,
+                next=_next_path(page))
         if web_user:
             Attempt.clear(THROTTLE_KIND, keys[:1])
             page.sign_in(web_user)
@@ -95,18 +105,27 @@ def signup(page):
     pool = page.pool
     WebUser = pool.get('web.user')
     Agreement = pool.get('crm.portal.agreement')
+    PhoneCode = pool.get('crm.portal.phone_code')
     if page.web_user:
         return page.redirect('/')
     Attempt = pool.get('crm.portal.attempt')
     agreement = Agreement.current()
+    sms = sms_available()
     status = None
     values = {k: page.form.get(k, '') for k in ['email', 'phone', 'name']}
     values['agree'] = bool(page.form.get('agree'))
     errors = {}
+    user = None
     if page.request.method == 'POST':
         password = page.form.get('password', '')
         with accounts_office(page):
-            errors = WebUser.portal_check_values(values)
+            # Without SMS a phone cannot be confirmed: the e-mail is the
+            # account's proof
+            errors = WebUser.portal_check_values(values,
+                email_required=not sms)
+            phone_only = not values['email'] and values['phone']
+            if phone_only and not sms:
+                errors['email'] = gettext('crm_portal.msg_sms_unavailable')
             error = WebUser.portal_password_error(
                 password, page.form.get('password2', ''), values)
             if error:
@@ -120,13 +139,27 @@ def signup(page):
                 status = HTTPStatus.TOO_MANY_REQUESTS
             elif not errors:
                 try:
+                    # The SMS first: a gateway that fails leaves nothing
+                    # written (no account without its code)
+                    code = (PhoneCode.send(values['phone'], 'signup',
+                            page.request.remote_addr) if phone_only
+                        else None)
                     user = WebUser.portal_sign_up(
                         dict(values, password=password), agreement)
-                    WebUser.validate_email([user])
+                    if phone_only:
+                        PhoneCode.store(user, 'signup', values['phone'], code)
+                    else:
+                        WebUser.validate_email([user])
                     Attempt.add(SIGNUP_KIND, address)
+                except CodeThrottled as exception:
+                    page.rollback()
+                    errors['form'] = page.error_text(exception)
+                    status = HTTPStatus.TOO_MANY_REQUESTS
                 except UserError as exception:
                     page.rollback()
                     errors['form'] = page.error_text(exception)
+        if not errors and phone_only:
+            return page.redirect('/phone/confirm', phone=values['phone'])
         if not errors:
             page.sign_in(WebUser(user.id))
             return page.redirect('/')
@@ -135,7 +168,7 @@ def signup(page):
     return page.render('auth/signup.html',
         status=status or (
             HTTPStatus.BAD_REQUEST if errors else HTTPStatus.OK),
-        values=values, errors=errors, agreement=agreement,
+        values=values, errors=errors, agreement=agreement, sms=sms,
         min_length=min_password_length())
 
 
@@ -173,11 +206,15 @@ def reset(page):
     Attempt = pool.get('crm.portal.attempt')
     email = page.form.get('email', '').strip().lower()
     errors = {}
+    sms = sms_available()
     if page.request.method == 'POST':
         if not email:
             errors['email'] = gettext('crm_portal.msg_email_required')
             return page.render('auth/reset.html', status=400,
-                errors=errors, email=email)
+                errors=errors, email=email, sms=sms)
+        phone = '@' not in email and normalize_phone(email)
+        if phone:
+            return _reset_by_phone(page, phone, sms)
         keys = [email, page.request.remote_addr]
         # Every request sends a letter: each one counts, not only failures
         if Attempt.blocked(RESET_KIND, keys):
@@ -185,7 +222,7 @@ def reset(page):
             errors['form'] = gettext('crm_portal.msg_throttled')
             return page.render('auth/reset.html',
                 status=HTTPStatus.TOO_MANY_REQUESTS, errors=errors,
-                email=email)
+                email=email, sms=sms)
         Attempt.add(RESET_KIND, keys)
         with accounts_office(page):
             users = WebUser.search([('email', '=', email)])
@@ -196,8 +233,26 @@ def reset(page):
                 user.clear_reset_password_token()
             WebUser.reset_password(users)
         # The same answer whether the account exists or not
-        return page.render('auth/reset.html', sent=True, email=email)
-    return page.render('auth/reset.html', errors=errors, email=email)
+        return page.render('auth/reset.html', sent=True, email=email,
+            sms=sms)
+    return page.render('auth/reset.html', errors=errors, email=email,
+        sms=sms)
+
+
+def _reset_by_phone(page, phone, sms):
+    """Send a code for a new password to the account of phone; the same
+    answer whether it exists or not, the SMS only when it does"""
+    from .phone import resend
+    if not sms:
+        errors, status = {'email': gettext(
+                'crm_portal.msg_sms_reset_unavailable')}, (
+            HTTPStatus.BAD_REQUEST)
+    else:
+        _, errors, status = resend(page, phone, 'reset')
+    if errors:
+        return page.render('auth/reset.html', status=status, errors=errors,
+            email=page.form.get('email', ''), sms=sms)
+    return page.redirect('/reset/phone', phone=phone)
 
 
 def _reset_user(page, email, token):
