@@ -23,16 +23,18 @@ PANE = '#tabcontent .tab-pane.active'
 
 def _card_appeal(session, login_lines=True):
     """An appeal in work of operator1's line with a responsible, comments
-    with files and past appeals of the premise with their responsible"""
+    with files and past appeals of the premise with their responsible;
+    without extra fields, whose panel pushes the executors down"""
     appeals = session.search_read('crm.appeal', [
             ('state', '=', 'in_work'), ('responsible', '!=', None),
             ('comments', '!=', None), ('premise', '!=', None),
             ('direction', '=', 'incoming'),
             ] + ([('support_line.number', '=', 1)] if login_lines else []),
         ['number', 'comments', 'files', 'premise_appeals', 'executors',
-            'responsible.rec_name'], limit=200)
+            'responsible.rec_name', 'extra_fields'], limit=200)
     for appeal in appeals:
-        if appeal['files'] and appeal['premise_appeals']:
+        if (appeal['files'] and appeal['premise_appeals']
+                and not appeal['extra_fields']):
             return appeal
     pytest.fail('no appeal in work with comments, files and past appeals '
         'in the demo data')

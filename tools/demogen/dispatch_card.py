@@ -217,7 +217,8 @@ class DispatchCard:
     def card_example(self, company, staff, counts):
         """One appeal in work of line 1 shows the whole card to its
         operator: a responsible, a comment with a file, past appeals of
-        its premise that he may read.  Chance leaves none on some days
+        its premise that he may read, no extra fields (their panel pushes
+        the executors below the fold).  Chance leaves none on some days
         (the appeals' states follow the clock), and a visitor (and the
         browser test, as operator1) opens this one."""
         from trytond.transaction import check_access
@@ -235,8 +236,8 @@ class DispatchCard:
                         ('premise', '!=', None),
                         ('support_line.number', '=', 1),
                         ], order=[('id', 'ASC')])
-                if a.premise_appeals]
-            if not appeals or any(a.responsible and a.files
+                if a.premise_appeals and not a.extra_fields]
+            if not appeals or any(a.responsible and a.comments and a.files
                     for a in appeals):
                 return
             appeal = appeals[0]
