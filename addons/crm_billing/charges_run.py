@@ -26,8 +26,11 @@ STATES = [
     ('failed', "Failed"),
     ]
 ACTIVE = ['queued', 'running']
-# A running run writes a step at least every chunk; one silent for this
-# long died with its process and no longer blocks the month
+# A running run writes a step at least every chunk, and a queued one is
+# taken within minutes by the worker (or at once by trytond itself): one
+# silent for this long died with its process, or its task was lost, and
+# no longer blocks the month (a late start still waits for the period's
+# lock and recomputes the same lines)
 STALE = dt.timedelta(minutes=30)
 # Accounts per chunk: 100k accounts give 10 progress steps; each chunk is
 # one INSERT … SELECT narrowed to its account range
@@ -53,8 +56,8 @@ class Run(ModelSQL, ModelView):
     progress = fields.Float("Progress", digits=(16, 4), readonly=True,
         help="Done of the accounts, 0 to 1.")
     lines = fields.Integer("Charge Lines", readonly=True)
-    started = fields.Timestamp("Started", readonly=True)
-    finished = fields.Timestamp("Finished", readonly=True)
+    started = fields.DateTime("Started", readonly=True)
+    finished = fields.DateTime("Finished", readonly=True)
     user = fields.Many2One('res.user', "Run By", readonly=True)
     message = fields.Text("Error", readonly=True)
 
@@ -101,12 +104,14 @@ class Run(ModelSQL, ModelView):
 
     @classmethod
     def check_idle(cls, periods):
+        alive = dt.datetime.now() - STALE
         active = cls.search([
                 ('period', 'in', [p.id for p in periods]),
+                ('state', 'in', ACTIVE),
                 ['OR',
-                    ('state', '=', 'queued'),
-                    [('state', '=', 'running'),
-                        ('write_date', '>=', dt.datetime.now() - STALE)],
+                    ('write_date', '>=', alive),
+                    [('write_date', '=', None),
+                        ('create_date', '>=', alive)],
                     ],
                 ], limit=1)
         if active:

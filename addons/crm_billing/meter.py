@@ -274,7 +274,7 @@ class Reading(ReadingChecks, ModelSQL, ModelView):
         help="The average consumption a month the reading was checked "
         "against.")
     decided_by = fields.Many2One('res.user', "Decided By", readonly=True)
-    decided_at = fields.Timestamp("Decided At", readonly=True)
+    decided_at = fields.DateTime("Decided At", readonly=True)
     account = fields.Function(fields.Many2One('crm.account', "Account"),
         'on_change_with_account', searcher='search_meter_field')
     service = fields.Function(fields.Many2One('crm.service', "Service"),

@@ -46,8 +46,8 @@ class Period(ModelSQL, ModelView):
     # The last charges run, shown on the form: the run is synchronous (a
     # few set-based statements: seconds for 100k accounts, see make bench)
     # so the accountant waits for the button and then reads these
-    run_started = fields.Timestamp("Last Run Started", readonly=True)
-    run_finished = fields.Timestamp("Last Run Finished", readonly=True)
+    run_started = fields.DateTime("Last Run Started", readonly=True)
+    run_finished = fields.DateTime("Last Run Finished", readonly=True)
     run_seconds = fields.Float("Last Run Duration, s", digits=(16, 1),
         readonly=True)
     run_accounts = fields.Integer("Accounts Charged", readonly=True)

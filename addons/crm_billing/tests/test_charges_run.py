@@ -161,24 +161,39 @@ class CrmBillingChargesRunTestCase(_DBTestCase):
         Run = pool.get('crm.billing.run')
         w = billing_world()
         jan = create_period(w['north'], month(1))
+        table = Run.__table__()
+        cursor = Transaction().connection.cursor()
         self.start(w, jan)
+        # Queued by the button and never taken (no worker alive): it
+        # blocks for 30 minutes after its creation, then no longer
+        queued, = Run.search([('period', '=', jan.id)])
+        self.assertEqual((queued.state, queued.write_date), ('queued', None))
+        for minutes, blocks in [(29, True), (31, False)]:
+            cursor.execute(*table.update([table.create_date],
+                    [dt.datetime.now() - dt.timedelta(minutes=minutes)]))
+            if blocks:
+                with self.assertRaises(UserError) as cm:
+                    self.start(w, jan)
+                self.assertIn('(Queued, started by', cm.exception.message)
+            else:
+                self.start(w, jan)
+        later, = Run.search([('id', '!=', queued.id)])
+        self.assertEqual(later.state, 'queued')
+        Run.write([later], {'state': 'done'})
         for state in ['queued', 'running']:
-            run, = Run.search([('period', '=', jan.id)])
-            Run.write([run], {'state': state})
+            Run.write([queued], {'state': state})
             with self.assertRaises(UserError) as cm:
                 self.start(w, jan)
             self.assertIn('are being computed already', cm.exception.message)
-            self.assertEqual(Run.search([], count=True), 1)
+            self.assertEqual(Run.search([], count=True), 2)
         # A run silent for over 30 minutes died with its process
-        table = Run.__table__()
-        cursor = Transaction().connection.cursor()
         cursor.execute(*table.update([table.write_date],
                 [dt.datetime.now() - dt.timedelta(minutes=31)]))
         self.start(w, jan)
-        self.assertEqual(Run.search([], count=True), 2)
+        self.assertEqual(Run.search([], count=True), 3)
         run_queue()
         self.start(w, jan)  # once it has ended, a new run may start
-        self.assertEqual(Run.search([], count=True), 3)
+        self.assertEqual(Run.search([], count=True), 4)
 
     @with_transaction()
     def test_access(self):
