@@ -166,14 +166,18 @@ test: venv web
 # Browser tests: those whose server side differs by database (conftest.py
 # PG_BROWSER); BROWSER_ALL=1 runs them all.
 # DB_CACHE=postgresql:// keeps the activated databases as templates in that cluster.
+# The manager's panel is materialized as a PostgreSQL deployment should
+# have it (README, «PostgreSQL»).
+MATERIALIZED := TRYTOND_TABLE_QUERY_MATERIALIZED__crm.analytics.board.source=300 \
+    TRYTOND_TABLE_QUERY_MATERIALIZED__crm.analytics.board.period=300
 test-pg: venv web
 	@mkdir -p test-output
 	scripts/pg.sh run -- env DB_NAME=test_crm DB_CACHE=postgresql:// TEST_NETWORK=0 \
-	    $(VBIN)/pytest addons tests -q -rfEs --durations=20 $(PYTEST_ARGS)
+	    $(MATERIALIZED) $(VBIN)/pytest addons tests -q -rfEs --durations=20 $(PYTEST_ARGS)
 
 # Benchmarks run on PostgreSQL with durable settings (fsync on).
 bench: venv
-	PG_DURABLE=1 scripts/pg.sh run -- env BENCH_DB=bench \
+	PG_DURABLE=1 scripts/pg.sh run -- env BENCH_DB=bench $(MATERIALIZED) \
 	    $(VPY) tools/bench.py
 
 # The operator queue of the demo through JSON-RPC against `make run`'s

@@ -70,19 +70,6 @@ def sqlite(action, *names, path):
     return 0
 
 
-def trigram_search(conninfo):
-    """pg_trgm makes the searches of names, numbers and phones use their
-    trigram indexes (Tryton's Index.Similarity); without it (a user who
-    may not create extensions) they fall back to plain indexes"""
-    import psycopg
-    try:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
-    except psycopg.Error as error:
-        print(f"pg_trgm not created ({error}): searches use plain indexes",
-            file=sys.stderr)
-
-
 def postgresql(action, *names, uri):
     import psycopg
     from psycopg import sql
@@ -105,7 +92,6 @@ def postgresql(action, *names, uri):
             conn.execute(
                 sql.SQL("CREATE DATABASE {} TEMPLATE template0 "
                     "ENCODING 'unicode'").format(sql.Identifier(names[0])))
-            trigram_search(uri.rstrip('/') + '/' + names[0])
         elif action == 'drop':
             drop(names[0])
         elif action == 'rename':

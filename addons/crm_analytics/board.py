@@ -5,18 +5,30 @@ Each view runs the appeals' search with the caller's record rules as its
 inner query, so that an operator's or a manager's figures count only what
 he may open; the graph then only sums a handful of grouped rows.  A row's
 id is computed from its group's keys (not the least appeal id), so that it
-stays the same whatever appeals the reader may see."""
+stays the same whatever appeals the reader may see.
+
+The manager's panel (by source, by month) may be materialized on
+PostgreSQL, trytond's [table_query_materialized] section naming the model
+and its refresh interval (README, «PostgreSQL»): at a million appeals each
+of its panes costs seconds live.  The view then holds every organisation's
+groups, computed without rules, and the models' own rule keeps the
+reader's organisations: which is the same figure, since every group that
+may read these models (supervisor, manager, administrator) reads all the
+appeals of his organisations.  The operator's and the supervisor's panes
+stay live: they are by line and by the minute."""
 from sql import Cast, Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Case, Coalesce
-from sql.functions import DateTrunc, Extract
+from sql.functions import AtTimeZone, CurrentTimestamp, DateTrunc, Extract
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.modelsql import convert_from
 from trytond.modules.crm_dispatch.appeal_lifecycle import OPEN_STATES
 from trytond.modules.crm_dispatch.supervisor import due_soon_hours
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .facts import readable_appeals
 
@@ -51,6 +63,33 @@ class BoardView(ModelSQL, ModelView):
 
     company = fields.Many2One('company.company', "Organisation",
         readonly=True)
+
+    @classmethod
+    def __register__(cls, module_name):
+        # trytond 8.0 creates a materialized view with the query's
+        # parameters bound by the server, which PostgreSQL refuses
+        # («materialized views may not be defined using bound
+        # parameters»): trytond drops the old view, and the view is
+        # created here with the values written into its SQL
+        with Transaction().set_context(_crm_board_register=True):
+            super().__register__(module_name)
+        if backend.name == 'postgresql' and cls._table_query_materialized():
+            from psycopg import ClientCursor
+            query = cls.table_query()
+            query.columns += (CurrentTimestamp().as_('_refreshed'),)
+            connection = Transaction().connection
+            sql, params = tuple(query)
+            cursor = ClientCursor(connection)
+            cursor.execute(
+                f'CREATE MATERIALIZED VIEW "{cls._table}" AS '
+                + cursor.mogrify(sql, params) + ' WITH NO DATA')
+            cursor.execute(f'CREATE UNIQUE INDEX ON "{cls._table}" (id)')
+
+    @classmethod
+    def _table_query_materialized(cls):
+        if Transaction().context.get('_crm_board_register'):
+            return 0
+        return super()._table_query_materialized()
 
     @classmethod
     def readable(cls, domain=None):
@@ -139,13 +178,18 @@ class BoardSource(BoardView):
         Appeal = Pool().get('crm.appeal')
         tables, from_, where = cls.readable()
         table, _ = tables[None]
+        # Materialized, the view's SQL is written once: the time of each
+        # refresh, not of the module's activation (deadlines are naive UTC)
+        now = (AtTimeZone(CurrentTimestamp(), 'UTC')
+            if cls._table_query_materialized() else None)
         return from_.select(
             pair(table.company, table.source).as_('id'),
             *cls.columns(table),
             table.source.as_('source'),
             Count(table.id).as_('appeals'),
             count(table.state.in_(OPEN_STATES), table).as_('open'),
-            count(Appeal.column_overdue(tables), table).as_('overdue'),
+            count(Appeal.column_overdue(tables, now=now), table).as_(
+                'overdue'),
             where=where,
             group_by=[table.company, table.source])
 

@@ -66,8 +66,11 @@ class Server:
             f'[database]\nuri = {uri}\nlanguage = ru\n'
             f'[web]\nlisten = 127.0.0.1:{port}\n'
             '[session]\ntimeout = 3600\n', encoding='utf-8')
+        # The bench's own settings, but the models materialized as in the
+        # process that activated the modules (make bench's MATERIALIZED)
         env = {k: v for k, v in os.environ.items()
-            if not k.startswith('TRYTOND_')}
+            if not k.startswith('TRYTOND_')
+            or k.startswith('TRYTOND_TABLE_QUERY_MATERIALIZED__')}
         self.log = open(pathlib.Path(self.tmp.name) / 'trytond.log', 'w')
         self.process = subprocess.Popen(
             [str(pathlib.Path(sys.executable).parent / 'trytond'),
