@@ -310,7 +310,7 @@ def _without_foreign_keys(database, params):
         _serial(cursor)
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute('CREATE TABLE bench_charge_unchecked (LIKE crm_charge '
-            'INCLUDING DEFAULTS INCLUDING INDEXES)')
+            'INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)')
         t0 = time.perf_counter()
         cursor.execute(BASELINE.replace('INSERT INTO crm_charge',
                 'INSERT INTO bench_charge_unchecked', 1), params)
