@@ -32,6 +32,9 @@ from trytond.transaction import Transaction
 
 from .facts import readable_appeals
 
+# The models of the manager's panel, materialized where trytond's
+# [table_query_materialized] names them
+MATERIALIZABLE = ['crm.analytics.board.source', 'crm.analytics.board.period']
 # The series of «accepted per period by stage»: the kinds of stage
 # (crm_dispatch/stage.py), common to every organisation's own stages
 STAGE_SERIES = ['new', 'in_work', 'waiting', 'done', 'cancelled']

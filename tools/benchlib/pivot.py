@@ -42,8 +42,6 @@ RAW_LINES = "AND (a.support_line IS NULL OR a.support_line = ANY(%(lines)s))"
 
 
 BOARDS = ['act_board_supervisor', 'act_board_manager']
-# The manager's panel's models, materialized where configured
-PANEL = ['crm.analytics.board.source', 'crm.analytics.board.period']
 
 
 def board_panes(pool, database, board):
@@ -138,10 +136,11 @@ def _refresh(pool, database):
     """{model: seconds} of refreshing each materialized board view as the
     scheduled task does (concurrently); empty when none is materialized"""
     import time
+    from trytond.modules.crm_analytics.board import MATERIALIZABLE
     from trytond.transaction import Transaction
     seconds = {}
     with Transaction().start(database, 0) as transaction:
-        for name in PANEL:
+        for name in MATERIALIZABLE:
             Model = pool.get(name)
             if not Model._table_query_materialized():
                 continue

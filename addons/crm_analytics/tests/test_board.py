@@ -11,6 +11,7 @@ from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from ..board import MATERIALIZABLE
 from .tools import analytics_world
 
 
@@ -28,18 +29,16 @@ def _manager(org):
     return user
 
 
-PANEL = ['crm.analytics.board.source', 'crm.analytics.board.period']
-
-
 def refresh_panel():
     """What the task «Refresh Materialized Models» does where the manager's
     panel is materialized (make test-pg configures it); nothing elsewhere"""
-    for name in PANEL:
+    for name in MATERIALIZABLE:
         Pool().get(name)._table_query_refresh(concurrently=False, force=True)
 
 
 def _materialized():
-    return all(Pool().get(n)._table_query_materialized() for n in PANEL)
+    return all(Pool().get(n)._table_query_materialized()
+        for n in MATERIALIZABLE)
 
 
 def _numbers(w, appeals):
