@@ -125,3 +125,38 @@
         return init.call(this, model_name, attributes);
     };
 }());
+
+/* Extra fields (crm.appeal's dict of the reason's fields): an appeal with
+ * an empty text field or an unticked yes/no field read as changed as soon
+ * as it was opened, so printing a blank, following a link or closing the
+ * tab asked «Запись была изменена, сохранить её?» of a record nobody had
+ * touched.  The server lists every field of the reason, an empty one as
+ * null; before such an action sao's form writes each widget's value back
+ * (set_value), and an empty entry gives '' and an unticked box false.  The
+ * dict is written back only when one of its entries really differs (or a
+ * key was removed), an unticked box being no different from null. */
+(function() {
+    'use strict';
+    const Dict = Sao.View && Sao.View.Form && Sao.View.Form.Dict;
+    if (!Dict || !Dict.Boolean) {
+        return;
+    }
+    Dict.Boolean.prototype.modified = function(value) {
+        return this.get_value() != Boolean(value[this.name]);
+    };
+    const set_value = Dict.prototype.set_value;
+    Dict.prototype.set_value = function() {
+        if (this._removing || this.modified) {
+            return set_value.apply(this, arguments);
+        }
+    };
+    const remove = Dict.prototype.remove;
+    Dict.prototype.remove = function(key, modified=true) {
+        this._removing = modified;
+        try {
+            return remove.call(this, key, modified);
+        } finally {
+            this._removing = false;
+        }
+    };
+}());

@@ -247,7 +247,8 @@ class Period(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         cursor.execute(*rows.select(rows.account, rows.service,
                 rows.quantity, rows.rate,
-                where=rows.amount == None, limit=1))  # noqa: E711
+                where=rows.amount == None,  # noqa: E711
+                order_by=[rows.account, rows.service], limit=1))
         account_id, service_id, quantity, rate = cursor.fetchone()
         account, service = Account(account_id), Service(service_id)
         if rate is None:

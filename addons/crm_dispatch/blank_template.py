@@ -12,6 +12,7 @@ when an operator prints.  A template may therefore hold only the
 placeholder names below, each an already formatted Russian text, and no
 other template code: checked when the template is saved."""
 import datetime as dt
+import functools
 import os
 import re
 import urllib.parse
@@ -138,8 +139,10 @@ def describe(kind):
         for name in PLACEHOLDERS[kind])
 
 
+@functools.lru_cache(maxsize=None)
 def example(kind):
-    "The ODT file a new blank of kind starts from"
+    """The ODT file a new blank of kind starts from; zipped once, so that
+    the same example is the same bytes (a zip stamps its members' time)"""
     path = os.path.join(EXAMPLES_DIR, EXAMPLES[kind])
     # The flat XML kept in git, zipped as LibreOffice saves an .odt
     return fod2od(path).getvalue()

@@ -32,6 +32,7 @@ def by(result, *names):
 class CrmAnalyticsFactsTestCase(_DBTestCase):
     "Appeal facts"
     module = 'crm_analytics'
+    language = 'ru'
 
     @with_transaction()
     def test_sums_by_source(self):

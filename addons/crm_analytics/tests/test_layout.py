@@ -21,6 +21,7 @@ def as_(user):
 class CrmAnalyticsLayoutTestCase(_DBTestCase):
     "Pivot layouts"
     module = 'crm_analytics'
+    language = 'ru'
 
     @with_transaction()
     def test_owner_and_shared(self):

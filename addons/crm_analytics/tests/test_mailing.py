@@ -72,6 +72,7 @@ def create_mailing(w, layout, **values):
 class CrmAnalyticsMailingTestCase(_DBTestCase):
     "Report mailings"
     module = 'crm_analytics'
+    language = 'ru'
 
     def _world(self):
         User = Pool().get('res.user')

@@ -5,6 +5,7 @@ from trytond.tests.test_tryton import ModuleTestCase
 class CrmAnalyticsTestCase(CompanyTestMixin, ModuleTestCase):
     "Test crm_analytics module"
     module = 'crm_analytics'
+    language = 'ru'
 
 
 del ModuleTestCase

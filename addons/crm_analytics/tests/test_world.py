@@ -9,6 +9,7 @@ from .tools import analytics_world
 class CrmAnalyticsWorldTestCase(_DBTestCase):
     "The analytics tests' world"
     module = 'crm_analytics'
+    language = 'ru'
 
     @with_transaction()
     def test_world_as_described(self):

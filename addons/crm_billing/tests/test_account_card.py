@@ -20,6 +20,7 @@ D = Decimal
 class CrmBillingAccountCardTestCase(_DBTestCase):
     "Account billing card"
     module = 'crm_billing'
+    language = 'ru'
 
     def _example(self, w):
         """January and February 2026 of the first north account: cold water

@@ -10,6 +10,7 @@ from .tools import billing_world
 class CrmBillingAccountantMenuTestCase(_DBTestCase):
     "Billing menus of a pure accountant"
     module = 'crm_billing'
+    language = 'ru'
 
     @with_transaction()
     def test_pure_accountant(self):

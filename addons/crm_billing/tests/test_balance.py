@@ -13,6 +13,7 @@ from .tools import billing_world, create_period
 class CrmBillingBalanceTestCase(_DBTestCase):
     "Account balances"
     module = 'crm_billing'
+    language = 'ru'
 
     @with_transaction()
     def test_running_balance(self):

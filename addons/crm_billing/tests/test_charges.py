@@ -46,6 +46,7 @@ def computed(period, kind='charge'):
 class CrmBillingChargesTestCase(_DBTestCase):
     "Charges of a month"
     module = 'crm_billing'
+    language = 'ru'
 
     @with_transaction()
     def test_methods(self):
@@ -243,9 +244,9 @@ class CrmBillingChargesTestCase(_DBTestCase):
                 ('account', '=', a1.id),
                 ('service.code', '=', 'intercom')])
         Period.close([jan])
-        closed = ('The billing month "январь 2026" of "УК Север" is '
-            'closed: its charges cannot be computed, added, changed or '
-            'deleted.')
+        closed = ('Расчётный период «январь 2026» организации «УК Север» '
+            'закрыт: начисления в нём нельзя рассчитать, добавить, изменить '
+            'или удалить.')
         attempts = [
             lambda: Period.compute_charges([jan]),
             lambda: Charge.write([line], {'amount': D('1')}),
@@ -282,7 +283,7 @@ class CrmBillingChargesTestCase(_DBTestCase):
         feb = create_period(w['north'], month(2))
         with self.assertRaises(UserError) as cm:
             Period.compute_charges([feb])
-        self.assertIn('"Горячее водоснабжение" has no tariff',
+        self.assertIn('У услуги «Горячее водоснабжение» нет тарифа',
             cm.exception.message)
         self.assertIn('N0001', cm.exception.message)
 

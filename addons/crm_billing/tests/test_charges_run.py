@@ -41,6 +41,7 @@ def steps(run):
 class CrmBillingChargesRunTestCase(_DBTestCase):
     "Charges run with progress"
     module = 'crm_billing'
+    language = 'ru'
 
     def start(self, w, period):
         "The accountant presses «Рассчитать» (the button queues the run)"
@@ -104,8 +105,8 @@ class CrmBillingChargesRunTestCase(_DBTestCase):
 
         failed, = Run.search([('period', '=', jan.id), ('state', '!=', 'done')])
         self.assertEqual(failed.state, 'failed')
-        self.assertIn('Account N0003 (', failed.message)
-        self.assertIn('has no area', failed.message)
+        self.assertIn('У лицевого счёта N0003 (', failed.message)
+        self.assertIn('не указана площадь', failed.message)
         self.assertIn('Содержание жилого помещения', failed.message)
         # The progress steps of this transaction went with the savepoint
         # (in production they are committed apart, PostgreSQL); the failed
@@ -174,7 +175,7 @@ class CrmBillingChargesRunTestCase(_DBTestCase):
             if blocks:
                 with self.assertRaises(UserError) as cm:
                     self.start(w, jan)
-                self.assertIn('(Queued, started by', cm.exception.message)
+                self.assertIn('(В очереди, запустил', cm.exception.message)
             else:
                 self.start(w, jan)
         later, = Run.search([('id', '!=', queued.id)])
@@ -184,7 +185,7 @@ class CrmBillingChargesRunTestCase(_DBTestCase):
             Run.write([queued], {'state': state})
             with self.assertRaises(UserError) as cm:
                 self.start(w, jan)
-            self.assertIn('are being computed already', cm.exception.message)
+            self.assertIn('уже рассчитываются', cm.exception.message)
             self.assertEqual(Run.search([], count=True), 2)
         # A run silent for over 30 minutes died with its process
         cursor.execute(*table.update([table.write_date],
@@ -216,6 +217,7 @@ class CrmBillingChargesRunLiveTestCase(_DBTestCase):
     committed apart from the charges). The class's database is dropped at
     its end, so its rows are committed for real"""
     module = 'crm_billing'
+    language = 'ru'
 
     @unittest.skipUnless(backend.name == 'postgresql',
         "SQLite has a single writer")

@@ -29,6 +29,7 @@ def sheet_rows(data):
 class CrmBillingDebtorsExcelTestCase(_DBTestCase):
     "Debtors in Excel"
     module = 'crm_billing'
+    language = 'ru'
 
     @with_transaction()
     def test_report_xlsx(self):

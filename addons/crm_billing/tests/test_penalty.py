@@ -30,6 +30,7 @@ def lines_of(penalty):
 class CrmBillingPenaltyTestCase(_DBTestCase):
     "Penalties and debts"
     module = 'crm_billing'
+    language = 'ru'
 
     def _example(self, rule):
         """January: 3000.00 charged, due 10.02.2026 (payment day 10); day 1

@@ -19,6 +19,7 @@ D = dt.date
 class CrmBillingDebtorTestCase(_DBTestCase):
     "Debtor cases"
     module = 'crm_billing'
+    language = 'ru'
 
     def _debtors(self):
         return debtors_world()

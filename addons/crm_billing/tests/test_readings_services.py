@@ -77,6 +77,7 @@ class ReadingsServicesTestCase(_DBTestCase):
 class SettingsDefaultsTestCase(_DBTestCase):
     "The settings of an organisation that saved none"
     module = 'crm_billing'
+    language = 'ru'
 
     @with_transaction()
     def test_unsaved_settings_have_every_field(self):

@@ -66,6 +66,7 @@ def print_report(name, ids, **data):
 class CrmBillingReceiptTestCase(_DBTestCase):
     "Receipts and certificates"
     module = 'crm_billing'
+    language = 'ru'
 
     @with_transaction()
     def test_receipt_worked_example(self):
@@ -205,7 +206,7 @@ class CrmBillingReceiptTestCase(_DBTestCase):
                 print_report('crm_billing.receipt', [account.id],
                     period=w['november'].id)
         self.assertIn('УК Север', cm.exception.message)
-        self.assertIn('BIC', cm.exception.message)
+        self.assertIn('«БИК»', cm.exception.message)
         set_requisites(w['north'])
         Party.write([w['holder']], {'name': 'Иванова | Петрова'})
         with acting_as(w['north_accountant']):

@@ -15,6 +15,7 @@ class CrmDispatchAccessTestCase(_DBTestCase):
     # _DBTestCase: the database of the module without re-running the
     # generic ModuleTestCase checks, which test_module.py runs once
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self):
         """Two organisations, each with one line and its reasons; return

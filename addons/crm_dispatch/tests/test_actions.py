@@ -23,6 +23,7 @@ NEW_MENUS = {
 class CrmDispatchActionsTestCase(_DBTestCase):
     "The appeal form's entries, buttons and read-only fields"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self):
         pool = Pool()

@@ -14,6 +14,7 @@ NOW = dt.datetime(2026, 3, 2, 12, 0, 0)
 class CrmDispatchAppealCardTestCase(_DBTestCase):
     "What the card says about the deadline and the appeals before"
     module = 'crm_dispatch'
+    language = 'ru'
 
     @with_transaction()
     def test_time_left_edges(self):

@@ -10,6 +10,7 @@ from ..appeal_list import COLUMNS
 class CrmDispatchAppealListTestCase(_DBTestCase):
     "What the list shows is what the appeal's form shows"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _appeals(self, company):
         pool = Pool()

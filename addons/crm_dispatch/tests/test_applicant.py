@@ -11,6 +11,7 @@ from trytond.tests.test_tryton import _DBTestCase, with_transaction
 class CrmDispatchApplicantTestCase(_DBTestCase):
     "Who the applicants menu lists and what it creates"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _menu_action(self):
         "The domain and context of the «Заявители» menu's action"

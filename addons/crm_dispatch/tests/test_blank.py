@@ -44,6 +44,7 @@ def edited(content, old, new):
 class CrmDispatchBlankTestCase(_DBTestCase):
     "Blanks an administrator makes and operators print"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _world(self):
         """An organisation in Moscow time with two lines, an operator on

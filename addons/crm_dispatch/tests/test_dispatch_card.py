@@ -69,6 +69,7 @@ class CardSetup:
 class CrmDispatchCardTestCase(CardSetup, _DBTestCase):
     "The dispatch card of an appeal"
     module = 'crm_dispatch'
+    language = 'ru'
 
     @with_transaction()
     def test_expiry_once_per_deadline(self):
@@ -231,6 +232,7 @@ class CrmDispatchCommentMailTestCase(CardSetup, _DBTestCase):
     """Who is told of a comment: a database of its own, dropped after the
     class, because the test commits (letters leave at commit)"""
     module = 'crm_dispatch'
+    language = 'ru'
 
     @with_transaction()
     def test_comment_recipients_and_letters(self):

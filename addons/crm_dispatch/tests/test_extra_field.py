@@ -11,6 +11,7 @@ from trytond.tests.test_tryton import _DBTestCase, with_transaction
 class CrmDispatchExtraFieldTestCase(_DBTestCase):
     "The administrator's fields of a reason on its appeals"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self):
         pool = Pool()
@@ -55,8 +56,8 @@ class CrmDispatchExtraFieldTestCase(_DBTestCase):
             appeal, = Appeal.create([{'source': source.id,
                         'reason': leak.id, 'extra_fields': good}])
             self.assertEqual(appeal.extra_summary, 'Подъезд: 2; Text: x; '
-                'Note: a\nb; Floor: 3; Amount: 1.50; Day: 02.01.2027; '
-                'Moment: 02.01.2027 10:00; Access: No; Visit: А; '
+                'Note: a\nb; Floor: 3; Amount: 1,50; Day: 02.01.2027; '
+                'Moment: 02.01.2027 10:00; Access: Нет; Visit: А; '
                 'Rooms: А; Б')
             for code, value in bad.items():
                 with self.subTest(code=code), self.assertRaises(

@@ -19,6 +19,7 @@ def columns(arch):
 class CrmDispatchListColumnsTestCase(_DBTestCase):
     "Per-user columns of the appeals list"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _view_id(self):
         return Pool().get('ir.model.data').get_id(

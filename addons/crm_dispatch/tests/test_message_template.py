@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 class CrmDispatchMessageTemplateTestCase(_DBTestCase):
     "Templates an administrator writes"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _admin(self, company):
         User = Pool().get('res.user')

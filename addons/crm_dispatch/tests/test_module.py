@@ -15,6 +15,7 @@ from trytond.transaction import Transaction
 class CrmDispatchTestCase(CompanyTestMixin, ModuleTestCase):
     "Test crm_dispatch module"
     module = 'crm_dispatch'
+    language = 'ru'
 
     @property
     def _skip_company_rule(self):

@@ -12,6 +12,7 @@ class CrmDispatchNotificationTestCase(_DBTestCase):
     # _DBTestCase: its own database, dropped after the class, because the
     # test commits (the letter leaves at commit, sendmail's data manager)
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _closed_appeal(self):
         "Close an appeal of an applicant with an e-mail, notifying him"

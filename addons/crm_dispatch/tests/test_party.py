@@ -11,6 +11,7 @@ class CrmDispatchPartyTestCase(_DBTestCase):
     # _DBTestCase: the module's database without the generic checks that
     # test_module.py runs once
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _share(self, value, count, start=0, type_='phone'):
         "Create count applicants with the contact value; return them"

@@ -92,6 +92,7 @@ class RoutingWindowTestCase(unittest.TestCase):
 class CrmDispatchRoutingTestCase(_DBTestCase):
     "Routing rules on appeals"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self):
         pool = Pool()

@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 class CrmDispatchScopeTestCase(_DBTestCase):
     "Applicants, their contacts and the review list per organisation"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self):
         pool = Pool()

@@ -14,6 +14,7 @@ from ..search import phone_digits, search_phone_digits
 class CrmDispatchSearchTestCase(_DBTestCase):
     "Search of appeals by number, phone and applicant"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _appeals(self, company):
         pool = Pool()

@@ -16,6 +16,7 @@ NOVIKOVA_PHONES = ['9020442329', '89020442329', '+7 902 044-23-29',
 class CrmDispatchSearchBoxTestCase(_DBTestCase):
     "The search boxes of appeals and applicants"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _desk(self):
         """Two applicants at two addresses with accounts, and their

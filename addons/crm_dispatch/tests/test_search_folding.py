@@ -9,6 +9,7 @@ from trytond.transaction import Transaction
 class CrmDispatchSearchFoldingTestCase(_DBTestCase):
     "Case and ё/е in the searches of applicants, reasons, addresses, appeals"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _ids(self, Model, domain):
         return {r.id for r in Model.search(domain)}

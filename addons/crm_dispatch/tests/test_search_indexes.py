@@ -42,6 +42,7 @@ def seq_scans(plan):
 class CrmDispatchSearchIndexesTestCase(_DBTestCase):
     "The search box reads the appeals through indexes"
     module = 'crm_dispatch'
+    language = 'ru'
 
     _desk = CrmDispatchSearchBoxTestCase._desk
 

@@ -23,6 +23,7 @@ def msk(*args):
 class CrmDispatchStageTestCase(_DBTestCase):
     "Stages of appeals"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self, working=False, hours=24):
         pool = Pool()

@@ -18,6 +18,7 @@ SECOND = dt.timedelta(seconds=1)
 class CrmDispatchSupervisorTestCase(_DBTestCase):
     "The supervisor sees his lines' queues"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _setup(self):
         pool = Pool()

@@ -22,6 +22,7 @@ def msk(*args):
 class CrmDispatchWorkCalendarTestCase(_DBTestCase):
     "Deadlines in working time"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _calendar(self, company, **values):
         Calendar = Pool().get('crm.calendar')

@@ -14,6 +14,7 @@ from trytond.tests.test_tryton import _DBTestCase, with_transaction
 class CrmDispatchWorkOrderTestCase(_DBTestCase):
     "Work orders: print form, executor's rights, one owner"
     module = 'crm_dispatch'
+    language = 'ru'
 
     def _world(self):
         "The blanks' world with a plumbers' team of two executors"

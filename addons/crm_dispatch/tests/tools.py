@@ -126,11 +126,13 @@ def create_operator(login, company, lines, group='CRM Operator',
 
 
 def load_russian():
-    "Load the Russian translations of the activated modules; return ir.lang"
+    """Load the Russian translations of the activated modules unless they
+    are (a database activated in Russian has them); return ir.lang"""
     from trytond.pool import Pool
     Lang = Pool().get('ir.lang')
     ru, = Lang.search([('code', '=', 'ru')])
-    Lang.load_translations([ru])
+    if not ru.translatable:
+        Lang.load_translations([ru])
     return ru
 
 

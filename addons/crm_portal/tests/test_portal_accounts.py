@@ -309,6 +309,7 @@ class PortalAccountsTestCase(RouteTestCase):
 class BackOfficeAccountsTestCase(_DBTestCase):
     "The operator's buttons on the account: revoke a link, issue a code"
     module = 'crm_portal'
+    language = 'ru'
 
     @with_transaction()
     def test_revoke_and_issue_code(self):
