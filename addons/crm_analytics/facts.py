@@ -23,7 +23,7 @@ from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .period import JulianDay, utc_bounds, zone
+from .period import JulianDay, utc_bounds
 
 MAX_DIMENSIONS = 6
 MAX_GROUPS = 50000
@@ -197,11 +197,6 @@ class Fact(Model):
         return domain
 
     @classmethod
-    def _offset(cls):
-        "The UTC offset of the user's organisation (Moscow's by default)"
-        return zone().utcoffset(dt.datetime.now())
-
-    @classmethod
     def _query(cls, dimensions, domain):
         """tables, where and the inner columns: one per dimension (d0…)
         and the per-appeal values of the sums"""
@@ -217,22 +212,18 @@ class Fact(Model):
         overdue = Appeal.column_overdue(tables)
         postgresql = backend.name == 'postgresql'
         received = appeal.received_date
-        offset = cls._offset()
-        seconds = int(offset.total_seconds())
+        # The local day stored with the appeal (appeal.py): grouped by a
+        # time of it, the database hashes a few groups
+        day = appeal.received_day
 
         def time_label(name):
             if postgresql:
-                local = received + offset
-                # Grouped by the truncated time, a cheap integer
-                # operation; the title is written once per group
-                return DateTrunc(name, local)
-            modifier = f'{seconds:+d} seconds'
+                return DateTrunc(name, day.cast('TIMESTAMP'))
             if name == 'week':
                 # The Sunday on or after the day, then back to its Monday
-                return StrfTime('%Y-%m-%d', received, modifier,
-                    'weekday 0', '-6 days')
+                return StrfTime('%Y-%m-%d', day, 'weekday 0', '-6 days')
             return StrfTime({'year': '%Y', 'month': '%Y-%m',
-                    'day': '%Y-%m-%d'}[name], received, modifier)
+                    'day': '%Y-%m-%d'}[name], day)
 
         columns = []
         for i, name in enumerate(dimensions):

@@ -240,6 +240,17 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         return 'draft'
 
     @classmethod
+    def forget_cached(cls, ids):
+        """Make the appeals ids read again what SQL wrote past the ORM (the
+        records read before the update keep their values otherwise)"""
+        transaction = Transaction()
+        transaction.counter += 1
+        cache = transaction.get_cache().get(cls.__name__)
+        if cache is not None:
+            for id_ in ids:
+                cache.pop(id_, None)
+
+    @classmethod
     def default_received_date(cls):
         return dt.datetime.now()
 

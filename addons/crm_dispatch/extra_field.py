@@ -416,10 +416,4 @@ class Appeal(metaclass=PoolMeta):
             cursor.execute(*table.update(
                     [table.extra_summary], [appeal.get_extra_summary()],
                     where=table.id == appeal.id))
-        # The records read before the update must read it again
-        transaction = Transaction()
-        transaction.counter += 1
-        cache = transaction.get_cache().get(cls.__name__)
-        for appeal in appeals:
-            if cache is not None:
-                cache.pop(appeal.id, None)
+        cls.forget_cached([a.id for a in appeals])

@@ -17,10 +17,10 @@ DIMENSIONS = ['reason_group', 'month']
 
 # The same rows and sums as the ORM's query: the user's organisations
 # (and for an operator his lines or none), grouped by reason group and
-# month of receipt in Moscow time
+# month of the local day of receipt stored with the appeal (Moscow time)
 RAW_PIVOT = """
 SELECT a.reason_group,
-    date_trunc('month', a.received_date + interval '3 hours') AS month,
+    date_trunc('month', a.received_day::timestamp) AS month,
     COUNT(*),
     SUM(CASE WHEN a.deadline IS NULL THEN 0
         WHEN a.state IN ('draft', 'in_work') AND a.deadline < %(now)s THEN 1

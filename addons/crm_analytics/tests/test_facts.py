@@ -143,6 +143,7 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
                 (second, dt.datetime(2025, 1, 31, 20, 59, 59))]:
             cursor.execute(*table.update([table.received_date], [received],
                     where=table.id == appeal.id))
+        Appeal._set_received_day([first.id, second.id])
         with as_(w['supervisor1']):
             february = Fact.aggregate(['day'],
                 start=dt.date(2025, 2, 1), end=dt.date(2025, 2, 1))
@@ -158,6 +159,31 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
         self.assertEqual(weeks[('2025-02-10', '2025')]['count'], 2)
         self.assertEqual(weeks[('2025-01-27', '2025')]['count'], 2)
         self.assertEqual(sum(r['count'] for r in weeks.values()), 10)
+
+    @with_transaction()
+    def test_received_day_follows_the_time(self):
+        """The local day stored with an appeal (what the times group by)
+        is set when it is created, moved with its time, fresh on a copy"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        w = world()
+        first = w['appeals'][0]
+        with as_(w['supervisor1']):
+            appeal, = Appeal.create([{
+                        'company': first.company.id,
+                        'source': first.source.id,
+                        'reason_group': first.reason_group.id,
+                        'reason': first.reason.id,
+                        'received_date': dt.datetime(2025, 3, 31, 21, 0),
+                        }])
+            self.assertEqual(appeal.received_day, dt.date(2025, 4, 1))
+            Appeal.write([appeal], {
+                    'received_date': dt.datetime(2025, 3, 31, 20, 59)})
+            self.assertEqual(
+                Appeal(appeal.id).received_day, dt.date(2025, 3, 31))
+            copy, = Appeal.copy([appeal])
+            self.assertEqual(copy.received_day, (copy.received_date
+                    + dt.timedelta(hours=3)).date())
 
     @with_transaction()
     def test_refusals_in_russian(self):

@@ -152,6 +152,8 @@ def analytics_world():
                     received, deadline, state, closed, rating, labour],
                 where=table.id == appeal.id))
         appeals.append(appeal)
+    # The local days of the times written by SQL
+    Appeal._set_received_day([a.id for a in appeals])
     Event.create([{
                 'appeal': appeals[n - 1].id, 'kind': 'transferred',
                 'date': APPEALS[n - 1][6] + dt.timedelta(hours=1),
