@@ -184,6 +184,8 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
             copy, = Appeal.copy([appeal])
             self.assertEqual(copy.received_day, (copy.received_date
                     + dt.timedelta(hours=3)).date())
+            self.assertEqual(Appeal.fields_get(['received_day'])[
+                    'received_day']['string'], 'День поступления')
 
     @with_transaction()
     def test_refusals_in_russian(self):
