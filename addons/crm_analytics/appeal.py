@@ -12,7 +12,8 @@ from sql import Literal, Null
 from sql.functions import Function
 
 from trytond import backend
-from trytond.model import fields
+from trytond.model import Index, fields
+from trytond.modules.crm_dispatch.appeal_lifecycle import OPEN_STATES
 from trytond.pool import PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
@@ -38,6 +39,20 @@ class Appeal(metaclass=PoolMeta):
     __name__ = 'crm.appeal'
     received_day = fields.Date("Received Day", readonly=True,
         help="The day of receipt in the organisation's time.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The supervisor's «Загрузка линий» and «Просрочено по линиям»
+        # count the open appeals of each organisation and line: read from
+        # this index alone, already in their order, not from the table's
+        # rows scattered over the whole table (0.3 s each at a million)
+        cls._sql_indexes.add(Index(t,
+                (t.company, Index.Range()), (t.support_line, Index.Range()),
+                include=[t.state, t.deadline, t.clock_stopped,
+                    t.closed_date, t.id],
+                where=t.state.in_(OPEN_STATES)))
 
     @classmethod
     def __register__(cls, module):

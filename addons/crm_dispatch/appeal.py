@@ -19,7 +19,7 @@ from . import work_calendar
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
 from .search import fill_column, phone_digits
-from .speedups import TranslatedSelection
+from .speedups import TranslatedSelection, ids_only_search
 
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
@@ -139,6 +139,7 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        ids_only_search(cls)
         t = cls.__table__()
         cls._sql_indexes.update({
                 # The operator queue: open appeals of a line by deadline;

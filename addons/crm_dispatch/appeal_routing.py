@@ -389,5 +389,9 @@ class AppealObserver(ModelSQL):
         super().__setup__()
         cls.__access__.add('appeal')
         t = cls.__table__()
-        # The operators' rule finds the appeals a user observes
-        cls._sql_indexes.add(Index(t, (t.user, Index.Range())))
+        cls._sql_indexes.update({
+                # The operators' rule finds the appeals a user observes
+                Index(t, (t.user, Index.Range())),
+                # A list's «Наблюдатели» column: the observers of each row
+                Index(t, (t.appeal, Index.Range())),
+                })

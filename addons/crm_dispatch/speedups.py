@@ -14,6 +14,13 @@
   a list of 80 appeals.  The same text is encoded in one piece by the C
   encoder and compressed once.  The answer is held in memory whole, as the
   short answers already are.
+- A ``search`` reads every eager column of the rows it finds into the
+  transaction's cache, for the records it returns.  Over RPC only their
+  ids go back and the cache ends with the request: for the 80 appeals of
+  a queue that is some 30 columns read and cached for nothing (7–12 ms of
+  the 11–17 ms of the call at a million appeals).  ``ids_only_search``
+  gives a model's RPC ``search`` the ids alone, from the same query
+  (domain, record rules, order, limit), access checked the same way.
 - On SQLite every transaction opens a new connection to the file, and
   opening one registers some fifty SQL functions and runs ``PRAGMA
   optimize``: about 2 ms, two or three times per request.  The connection
@@ -26,6 +33,8 @@ read (``overdue``) has no getter left to convert it, so SQLite's BOOLEAN
 columns are converted to Python booleans, stored ones too, as on
 PostgreSQL.
 """
+import copy
+import functools
 import os
 import threading
 import types
@@ -60,6 +69,26 @@ def patch_cursor_dict():
     for module in [trytond.tools, trytond.model.modelsql, trytond.ir.model,
             trytond.ir.translation]:
         module.cursor_dict = cursor_dict
+
+
+def ids_only_search(cls):
+    "Make the RPC search of cls answer the ids without caching the rows"
+    rpc = copy.copy(cls.__rpc__['search'])
+    decorator = rpc.decorator
+
+    def ids_only(func):
+        @functools.wraps(func)
+        def search(domain, offset=0, limit=None, order=None, count=False,
+                query=False):
+            if count or query:
+                return func(domain, offset, limit, order, count, query)
+            select = func(domain, offset, limit, order, query=True)
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*select)
+            return [row[0] for row in cursor]
+        return decorator(search) if decorator else search
+    rpc.decorator = ids_only
+    cls.__rpc__['search'] = rpc
 
 
 class OneShotJSONEncoder(jsonrpc.JSONEncoder):

@@ -22,7 +22,7 @@ from .appeal_lifecycle import locked
 from .catalogue import Ordered
 from .exceptions import AppealError
 from .locking import lock_rows
-from .speedups import TranslatedSelection
+from .speedups import TranslatedSelection, ids_only_search
 from . import work_order_notify
 
 STATES = [
@@ -132,6 +132,7 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        ids_only_search(cls)
         t = cls.__table__()
         cls._sql_indexes.update({
                 # «Нераспределённые»: a team's waiting orders without an

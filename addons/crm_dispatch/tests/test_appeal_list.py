@@ -1,8 +1,9 @@
 "The appeal list's name columns, read in one query."
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.crm_dispatch.tests.tools import create_staff
+from trytond.modules.crm_dispatch.tests.tools import acting_as, create_staff
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from ..appeal_list import COLUMNS
 
@@ -146,3 +147,33 @@ class CrmDispatchAppealListTestCase(_DBTestCase):
                 self.assertEqual(Appeal.search(
                         [('id', 'in', [a.id for a in ordered])],
                         order=[('address_name', direction)]), expected)
+
+    @with_transaction()
+    def test_rpc_search_answers_ids_only(self):
+        """The RPC search answers the ids the search finds, in its order,
+        under the user's rules, without reading the rows into the cache"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Line = pool.get('crm.support_line')
+        company = create_company()
+        with set_company(company):
+            full, bare = self._appeals(company)
+            other, = Line.create([{'number': 4, 'name': 'Другая',
+                        'company': company.id}])
+            hidden, = Appeal.create([{'source': full.source.id,
+                        'support_line': other.id}])
+        operator = full.operator
+        rpc = Appeal.__rpc__['search']
+        search = rpc.decorate(Appeal.search)
+        order = [('id', 'DESC')]
+        with acting_as(operator):
+            expected = [a.id for a in Appeal.search([], order=order)]
+            Transaction().cache.clear()
+            found = rpc.result(search([], 0, None, order))
+            self.assertFalse([c for c in Transaction().cache.values()
+                    if c.get(Appeal.__name__)])
+            self.assertEqual(found, [bare.id, full.id])
+            self.assertEqual(found, expected)
+            self.assertEqual(rpc.result(search([], 1, 1, order)), [full.id])
+            self.assertEqual(search([], count=True), 2)
+        self.assertNotIn(hidden.id, found)
