@@ -5,20 +5,15 @@ backend."""
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sql.functions import Extract, Function
+from sql.functions import Extract
 
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.modules.crm_dispatch.routing import DEFAULT_ZONE
+from trytond.modules.crm_dispatch.sql_time import JulianDay
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
-
-
-class JulianDay(Function):
-    "SQLite's days since noon of 24 November 4714 BC, fractional"
-    __slots__ = ()
-    _function = 'JULIANDAY'
 
 
 def hours_between(start, end):

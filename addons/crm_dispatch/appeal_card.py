@@ -2,9 +2,9 @@
 appeals of the same applicant and of the same premise."""
 import datetime as dt
 
-from sql import Cast, Literal, Null
+from sql import Cast, Literal, Null, Select
 from sql.conditionals import Case, Coalesce
-from sql.functions import Ceil, Extract, Floor
+from sql.functions import Ceil, Floor
 from sql.operators import Concat
 
 from trytond.i18n import gettext
@@ -14,6 +14,7 @@ from trytond.pyson import Eval
 from trytond.transaction import check_access
 
 from .appeal_lifecycle import OPEN_STATES
+from .sql_time import seconds_between
 
 # The card lists at most so many other appeals of an applicant or premise,
 # the latest first (a building manager's flat may have hundreds)
@@ -105,30 +106,41 @@ class AppealCard(metaclass=PoolMeta):
         if now is None:
             now = dt.datetime.now()
         moment = Coalesce(table.clock_stopped, now)
-        left = Extract('EPOCH', table.deadline) - Extract('EPOCH', moment)
-        late = (Extract('EPOCH', table.closed_date)
-            - Extract('EPOCH', table.deadline))
+        left = seconds_between(moment, table.deadline)
+        late = seconds_between(table.deadline, table.closed_date)
 
         def minutes(expression):
             return Cast(expression, 'INTEGER')
-        down = minutes(Floor(left / 60))
+        # Each span computed once, in a row of its own that the words
+        # below name many times: the query's text stays a few hundred
+        # characters, not thousands rendered on every read of the list
+        # (apart for closed ones: SQLite's CEIL fails on the NULL span of
+        # an appeal not closed)
+        spans = Select([
+                left.as_('secs'),
+                minutes(Floor(left / 60)).as_('down'),
+                minutes(Ceil(-left / 60)).as_('over'),
+                ])
+        closed = Select([minutes(Ceil(late / 60)).as_('late')])
         open_text = Case(
-            (left < 0, _worded('crm_dispatch.msg_time_overdue',
-                    duration=duration_label(minutes(Ceil(-left / 60))))),
-            (down == 0, gettext('crm_dispatch.msg_time_due_now')),
+            (spans.secs < 0, _worded('crm_dispatch.msg_time_overdue',
+                    duration=duration_label(spans.over))),
+            (spans.down == 0, gettext('crm_dispatch.msg_time_due_now')),
             else_=_worded('crm_dispatch.msg_time_left',
-                duration=duration_label(down)))
+                duration=duration_label(spans.down)))
         paused = Case((table.clock_stopped != Null,
                 Concat(' ', gettext('crm_dispatch.msg_time_paused'))),
             else_='')
+        closed_text = Case(
+            (closed.late > 0, _worded('crm_dispatch.msg_time_closed_late',
+                    duration=duration_label(closed.late))),
+            else_=gettext('crm_dispatch.msg_time_closed_in_time'))
         return Case(
             (table.deadline == Null, Null),
-            (table.state.in_(OPEN_STATES), Concat(open_text, paused)),
+            (table.state.in_(OPEN_STATES),
+                spans.select(Concat(open_text, paused))),
             ((table.state == 'resolved') & (table.closed_date != Null),
-                Case((late > 0, _worded('crm_dispatch.msg_time_closed_late',
-                            duration=duration_label(
-                                minutes(Ceil(late / 60))))),
-                    else_=gettext('crm_dispatch.msg_time_closed_in_time'))),
+                closed.select(closed_text)),
             else_=Null)
 
     @classmethod

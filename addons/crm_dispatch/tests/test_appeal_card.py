@@ -75,6 +75,13 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
                     self.assertEqual(
                         time_left_text(state, deadline, closed, NOW),
                         expected)
+            # A millisecond from a whole minute, either side of the
+            # deadline (deadlines are whole seconds, now is not)
+            ms = dt.timedelta(milliseconds=1)
+            self.assertEqual(time_left_text('in_work', NOW + minute, None,
+                    NOW + ms), "срок истекает сейчас")
+            self.assertEqual(time_left_text('in_work', NOW, None, NOW + ms),
+                "просрочено на 1 мин")
             # A stopped clock: the time left as it was when it stopped
             self.assertEqual(time_left_text('in_work', NOW + 2 * hour, None,
                     NOW, stopped=NOW - 30 * minute),
