@@ -23,7 +23,7 @@ from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .period import JulianDay, utc_bounds
+from .period import hours_between, utc_bounds
 
 MAX_DIMENSIONS = 6
 MAX_GROUPS = 50000
@@ -243,7 +243,7 @@ class Fact(Model):
             # group (hours_of)
             hours = appeal.closed_date - received
         else:
-            hours = (JulianDay(appeal.closed_date) - JulianDay(received)) * 24
+            hours = hours_between(received, appeal.closed_date)
         columns += [
             Case((overdue, 1), else_=0).as_('overdue_count'),
             Case((closed, 1), else_=0).as_('closed_count'),
