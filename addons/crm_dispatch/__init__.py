@@ -1,5 +1,6 @@
 "Appeals CRM core: housing stock, applicants, appeals and their life cycle."
 from .folding import patch_text_folding
+from .pg_connections import patch_pg_connections
 from .speedups import (
     patch_cursor_dict, patch_json_encoder, patch_sqlite_booleans,
     patch_sqlite_connections)
@@ -9,3 +10,4 @@ patch_json_encoder()
 patch_sqlite_connections()
 patch_sqlite_booleans()
 patch_text_folding()
+patch_pg_connections()

@@ -1,8 +1,10 @@
+from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin, CompanyValueMixin)
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
+from trytond.transaction import Transaction
 
 from .search import ensure_trigram
 
@@ -43,6 +45,30 @@ class Configuration(
         help="The supervisor's desk counts the open appeals whose deadline "
         "comes within this many hours, and the appeals list shows them in "
         "yellow (breach forecast).")
+
+    # Asked by every read of the appeals list (its yellow rows)
+    _desk_due_hours_cache = Cache(
+        'crm.configuration.desk_due_hours', context=False)
+
+    @classmethod
+    def desk_due_hours_value(cls):
+        "The hours of the «due soon» window, read once until changed"
+        hours = cls._desk_due_hours_cache.get(None)
+        if hours is None:
+            # One column of the singleton's one row, not the singleton and
+            # all its settings
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.select(table.desk_due_hours, limit=1))
+            row = cursor.fetchone()
+            hours = (row and row[0]) or cls.default_desk_due_hours()
+            cls._desk_due_hours_cache.set(None, hours)
+        return hours
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._desk_due_hours_cache.clear()
 
     @classmethod
     def __register__(cls, module):

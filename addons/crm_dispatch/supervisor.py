@@ -17,14 +17,7 @@ DESK_FIELDS = ['desk_open', 'desk_draft', 'desk_overdue', 'desk_due_soon']
 
 def due_soon_hours():
     "The hours of the «due soon» window (appeals settings)"
-    Configuration = Pool().get('crm.configuration')
-    # A display threshold asked on every list read: one column of the
-    # singleton's one row, not the singleton and all its settings
-    table = Configuration.__table__()
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*table.select(table.desk_due_hours, limit=1))
-    row = cursor.fetchone()
-    return (row and row[0]) or Configuration.default_desk_due_hours()
+    return Pool().get('crm.configuration').desk_due_hours_value()
 
 
 class Appeal(metaclass=PoolMeta):

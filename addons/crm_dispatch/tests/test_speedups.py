@@ -5,7 +5,11 @@ import os
 import sqlite3
 import tempfile
 import unittest
+import zlib
 from decimal import Decimal
+from unittest.mock import patch
+
+from werkzeug.test import EnvironBuilder
 
 import trytond.protocols.jsonrpc as jsonrpc
 from trytond import backend, config
@@ -36,6 +40,42 @@ class CrmDispatchSpeedupsTestCase(unittest.TestCase):
         # Still what a JSON reader reads
         self.assertEqual(json.loads(chunks[0])['result'][0]['number'],
             'СК-2026-000001')
+
+    def test_json_answer_encoded_once(self):
+        """A long answer is encoded once, and sent as trytond would stream
+        it; a short one keeps trytond's short path"""
+        value = [{'id': i, 'number': f'СК-{i}', 'received': dt.datetime(
+                    2026, 12, 3, 10, 0, i % 60)} for i in range(300)]
+        streamed = ''.join(jsonrpc.JSONEncoder(
+                separators=(',', ':')).iterencode({'id': 7, 'result': value}))
+        request = jsonrpc.JSONRequest(EnvironBuilder(
+                method='POST', json={'id': 7, 'method': 'model.x.read',
+                    'params': []},
+                headers={'Accept-Encoding': 'gzip'}).get_environ())
+        encode = speedups.OneShotJSONEncoder.encode
+        calls = []
+
+        def counted(encoder, obj):
+            calls.append(obj)
+            return encode(encoder, obj)
+        with patch.object(speedups.OneShotJSONEncoder, 'encode', counted):
+            response = jsonrpc.JSONProtocol.response(value, request)
+            body = b''.join(response.response)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(response.headers['Content-Encoding'], 'gzip')
+        self.assertEqual(
+            zlib.decompress(body, wbits=31).decode('utf-8'), streamed)
+        # What is kept serves that answer only
+        other = {'id': 8, 'result': value[:200]}
+        with self.assertRaises(OverflowError):
+            jsonrpc.dumps({'id': 7, 'result': value})
+        self.assertEqual(''.join(jsonrpc.encoder.iterencode(other)),
+            ''.join(jsonrpc.JSONEncoder(
+                    separators=(',', ':')).iterencode(other)))
+        short = jsonrpc.JSONProtocol.response([1, 'два'], request)
+        self.assertNotIn('Content-Encoding', short.headers)
+        self.assertEqual(json.loads(b''.join(short.response)),
+            {'id': 7, 'result': [1, 'два']})
 
     def test_cursor_dict_same_rows(self):
         "The rows come as trytond's own cursor_dict gives them"
