@@ -19,7 +19,8 @@ from . import work_calendar
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
 from .search import fill_column, phone_digits
-from .speedups import TranslatedSelection, ids_only_search
+from .speedups import (
+    TranslatedSelection, ids_only_search, read_with_labels)
 
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
@@ -135,6 +136,10 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         'crm.appeal.event', 'appeal', "Event Log", readonly=True)
     emails = fields.One2Many('ir.email', 'resource', "E-Mails",
         readonly=True)
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        return read_with_labels(super().read, cls, ids, fields_names)
 
     @classmethod
     def __setup__(cls):

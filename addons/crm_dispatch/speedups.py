@@ -7,7 +7,8 @@
   for every row of a result: they are taken once.
 - A selection's label (``state:string``) is looked up through
   ``fields_get`` once per row read; ``TranslatedSelection`` looks the
-  labels up in the translation cache instead.
+  labels up in the translation cache instead, and ``read_with_labels``
+  sets them without the instances trytond builds for them.
 - A JSON-RPC answer longer than 1,400 characters is streamed token by
   token through the pure-Python JSON encoder and, for a client that takes
   gzip (every browser), compressed token by token: some 15,000 tokens for
@@ -236,3 +237,35 @@ class TranslatedSelection(fields.Selection):
                     source, 'selection', language, label) or label
                 for value, label in field.selection}
         return labels[key]
+
+
+def read_with_labels(read, model, ids, fields_names):
+    """read(ids, fields_names) of model with the labels of its static
+    TranslatedSelection fields (``state:string``) added from their values.
+
+    trytond gets a selection's labels through an instance of each row read:
+    it builds the instances of all rows for each such field, and each
+    instance checks it is among the ids, then that they all are integers,
+    some 13,000 checks for the 80 rows of a list and its two labels (15 %
+    of the read's time)."""
+    labelled, names = [], []
+    for name in fields_names:
+        field = model._fields.get(name[:-len(':string')])
+        if (name.endswith(':string') and isinstance(field, TranslatedSelection)
+                and isinstance(field.selection, (list, tuple))):
+            labelled.append(field)
+        else:
+            names.append(name)
+    if not labelled:
+        return read(ids, fields_names)
+    extra = [f.name for f in labelled if f.name not in names]
+    rows = read(ids, names + extra)
+    for field in labelled:
+        selection = field.get_selection(model, field.name, None)
+        for row in rows:
+            row[field.name + ':string'] = field.get_selection_string(
+                selection, row[field.name])
+    for row in rows:
+        for name in extra:
+            del row[name]
+    return rows

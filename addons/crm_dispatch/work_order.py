@@ -22,7 +22,8 @@ from .appeal_lifecycle import locked
 from .catalogue import Ordered
 from .exceptions import AppealError
 from .locking import lock_rows
-from .speedups import TranslatedSelection, ids_only_search
+from .speedups import (
+    TranslatedSelection, ids_only_search, read_with_labels)
 from . import work_order_notify
 
 STATES = [
@@ -128,6 +129,10 @@ class WorkOrder(Workflow, ModelSQL, ModelView):
     mine = fields.Function(fields.Boolean("Mine",
             help="Assigned to one of the user's employees."),
         'get_mine', searcher='search_mine')
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        return read_with_labels(super().read, cls, ids, fields_names)
 
     @classmethod
     def __setup__(cls):

@@ -1,5 +1,6 @@
 "The appeal list's name columns, read in one query."
 from trytond.modules.company.tests import create_company, set_company
+from trytond.model import ModelSQL
 from trytond.modules.crm_dispatch.tests.tools import acting_as, create_staff
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
@@ -147,6 +148,30 @@ class CrmDispatchAppealListTestCase(_DBTestCase):
                 self.assertEqual(Appeal.search(
                         [('id', 'in', [a.id for a in ordered])],
                         order=[('address_name', direction)]), expected)
+
+    @with_transaction()
+    def test_read_labels_as_trytond(self):
+        """The labels of the list's selections are trytond's own, in
+        Russian, with or without their values asked"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        company = create_company()
+        with set_company(company):
+            full, bare = self._appeals(company)
+            Appeal.take([full])
+        ids = [bare.id, full.id]
+        for names in [['number', 'state:string', 'priority:string'],
+                ['state', 'state:string', 'priority', 'priority:string'],
+                ['state:string']]:
+            rows = Appeal.read(ids, names)
+            expected = ModelSQL.read.__func__(Appeal, ids, names)
+            self.assertEqual(rows, expected)
+            self.assertEqual(set(rows[0]), set(names) | {'id'})
+        rows = {r['id']: r for r in Appeal.read(ids, ['state:string'])}
+        self.assertEqual(rows[bare.id]['state:string'], 'Ввод данных')
+        self.assertEqual(rows[full.id]['state:string'], 'В работе')
+        rows = Appeal.read([full.id], ['priority:string'])
+        self.assertEqual(rows[0]['priority:string'], 'Обычный')
 
     @with_transaction()
     def test_rpc_search_answers_ids_only(self):
