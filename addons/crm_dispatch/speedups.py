@@ -76,7 +76,8 @@ def patch_cursor_dict():
 
 
 def ids_only_search(cls):
-    "Make the RPC search of cls answer the ids without caching the rows"
+    """Make the RPC search of cls answer the ids without caching the rows,
+    and its searches by a typed text (search and count) planned for it"""
     rpc = copy.copy(cls.__rpc__['search'])
     decorator = rpc.decorator
 
@@ -84,18 +85,40 @@ def ids_only_search(cls):
         @functools.wraps(func)
         def search(domain, offset=0, limit=None, order=None, count=False,
                 query=False):
-            if count or query:
+            if query or (count and not has_pattern(domain)):
                 return func(domain, offset, limit, order, count, query)
-            select = func(domain, offset, limit, order, query=True)
+            select = func(domain, offset, limit, order, count, query=True)
             cursor = Transaction().connection.cursor()
             if has_pattern(domain):
                 execute_for_values(cursor, select)
             else:
                 cursor.execute(*select)
+            if count:
+                return cursor.fetchone()[0]
             return [row[0] for row in cursor]
         return decorator(search) if decorator else search
     rpc.decorator = ids_only
     cls.__rpc__['search'] = rpc
+
+    # The web client counts what a search box found when a page is full
+    rpc = copy.copy(cls.__rpc__['search_count'])
+    count_decorator = rpc.decorator
+
+    def planned_count(func):
+        @functools.wraps(func)
+        def search_count(domain, offset=0, limit=None):
+            if not has_pattern(domain):
+                return func(domain, offset, limit)
+            model = func.__self__
+            select = model.search(domain, offset=offset, limit=limit,
+                order=[], count=True, query=True)
+            cursor = Transaction().connection.cursor()
+            execute_for_values(cursor, select)
+            return cursor.fetchone()[0]
+        return count_decorator(search_count) if count_decorator else (
+            search_count)
+    rpc.decorator = planned_count
+    cls.__rpc__['search_count'] = rpc
 
 
 # The text of the last answer too long for trytond's short path, encoded

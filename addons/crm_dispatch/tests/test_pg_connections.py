@@ -115,18 +115,31 @@ class CrmDispatchPgConnectionsTestCase(_DBTestCase):
         one name served the others"""
         pool = Pool()
         Appeal = pool.get('crm.appeal')
+        Party = pool.get('party.party')
+        Source = pool.get('crm.appeal.source')
         company = create_company()
         create_staff('operator1', company)
+        source, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
+        with set_company(company):
+            Appeal.create([{'source': source.id, 'applicant': party.id}
+                    for party in Party.create([{'name': 'Иванова Анна'},
+                            {'name': 'Петров Олег'}])])
         cursor = Transaction().connection.cursor()
+        search = Appeal.__rpc__['search'].decorate(Appeal.search)
+        count = Appeal.__rpc__['search_count'].decorate(Appeal.search_count)
+        counts = []
         with set_company(company):
             for text in ['Иванова', 'Петров', 'Сидоров', 'Анна', 'Олег',
                     'Мария', 'Иван']:
-                Appeal.__rpc__['search'].decorate(Appeal.search)(
-                    [('rec_name', 'ilike', f'%{text}%')], 0, 80, None)
+                domain = [('rec_name', 'ilike', f'%{text}%')]
+                found = search(domain, 0, None, None)
+                self.assertEqual(count(domain, 0, 1000), len(found))
+                self.assertEqual(search(domain, count=True), len(found))
+                counts.append(len(found))
                 # The queue's own query keeps its prepared plan
-                Appeal.__rpc__['search'].decorate(Appeal.search)(
-                    [('state', 'in', ['draft', 'in_work'])], 0, 80,
+                search([('state', 'in', ['draft', 'in_work'])], 0, 80,
                     [('deadline', 'ASC')])
+        self.assertEqual(counts, [1, 1, 0, 1, 1, 0, 1])
         cursor.execute('SELECT statement FROM pg_prepared_statements')
         statements = [s for s, in cursor]
         self.assertFalse([s for s in statements
