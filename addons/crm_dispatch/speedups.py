@@ -75,6 +75,16 @@ def patch_cursor_dict():
         module.cursor_dict = cursor_dict
 
 
+def _execute(select, planned):
+    "A cursor that ran select, planned for its values when planned"
+    cursor = Transaction().connection.cursor()
+    if planned:
+        execute_for_values(cursor, select)
+    else:
+        cursor.execute(*select)
+    return cursor
+
+
 def ids_only_search(cls):
     """Make the RPC search of cls answer the ids without caching the rows,
     and its searches by a typed text (search and count) planned for it"""
@@ -85,14 +95,12 @@ def ids_only_search(cls):
         @functools.wraps(func)
         def search(domain, offset=0, limit=None, order=None, count=False,
                 query=False):
-            if query or (count and not has_pattern(domain)):
+            planned = has_pattern(domain)
+            if query or (count and not planned):
                 return func(domain, offset, limit, order, count, query)
-            select = func(domain, offset, limit, order, count, query=True)
-            cursor = Transaction().connection.cursor()
-            if has_pattern(domain):
-                execute_for_values(cursor, select)
-            else:
-                cursor.execute(*select)
+            cursor = _execute(
+                func(domain, offset, limit, order, count, query=True),
+                planned)
             if count:
                 return cursor.fetchone()[0]
             return [row[0] for row in cursor]
@@ -109,12 +117,9 @@ def ids_only_search(cls):
         def search_count(domain, offset=0, limit=None):
             if not has_pattern(domain):
                 return func(domain, offset, limit)
-            model = func.__self__
-            select = model.search(domain, offset=offset, limit=limit,
-                order=[], count=True, query=True)
-            cursor = Transaction().connection.cursor()
-            execute_for_values(cursor, select)
-            return cursor.fetchone()[0]
+            select = func.__self__.search(domain, offset=offset,
+                limit=limit, order=[], count=True, query=True)
+            return _execute(select, True).fetchone()[0]
         return count_decorator(search_count) if count_decorator else (
             search_count)
     rpc.decorator = planned_count
