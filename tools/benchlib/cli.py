@@ -12,7 +12,7 @@ import time
 
 from . import demogen
 from .create import bench_create, report_create
-from .database import activate, create_database, drop_database
+from .database import activate, create_database, drop_database, vacuum
 from .billing import bench_billing, report_billing
 from .intake import bench_intake, report_intake
 from .orders import bench_orders, report_orders
@@ -125,6 +125,7 @@ def main(argv=None):
         if 'b' in only:
             t0 = time.perf_counter()
             load = bulk_load(pool, name, options.queue_rows, options.seed)
+            vacuum(uri, name, 'crm_appeal', 'party_party')
             report_load(load, time.perf_counter() - t0)
             queue = bench_queue(pool, name, options.repeat, load['line'])
             report_queue(queue)

@@ -21,6 +21,16 @@ def admin_connection(uri, dbname='postgres'):
     return psycopg.connect(**kwargs)
 
 
+def vacuum(uri, database, *tables):
+    """VACUUM (ANALYZE) tables just bulk-loaded: autovacuum would do it
+    soon after; until then the first reads of every page write its hint
+    bits and the figures measure that, not the steady state"""
+    from psycopg import sql
+    with admin_connection(uri, database) as conn:
+        conn.execute(sql.SQL('VACUUM (ANALYZE) {}').format(
+                sql.SQL(', ').join(map(sql.Identifier, tables))))
+
+
 def _drop(conn, name):
     from psycopg import sql
     conn.execute(sql.SQL('DROP DATABASE IF EXISTS {}').format(

@@ -176,8 +176,6 @@ def bulk_load(pool, database, total, seed):
             if cursor.fetchone()[0]:
                 cursor.execute(LINK_PARTIES)
     with root_cursor(database) as cursor:
-        cursor.execute('ANALYZE crm_appeal')
-        cursor.execute('ANALYZE party_party')
         cursor.execute(
             'SELECT state, COUNT(*) FROM crm_appeal GROUP BY state '
             'ORDER BY state')
@@ -319,7 +317,7 @@ def report_load(load, seconds):
     "Print what bulk_load (done in seconds) left in the table"
     total = sum(load['states'].values())
     out(f"(b) Operator queue at {total:,} appeals "
-        f"(bulk-loaded {load['loaded']:,} rows in "
+        f"(bulk-loaded {load['loaded']:,} rows and vacuumed in "
         f"{seconds:.1f} s; states "
         + ', '.join(f'{k} {v:,}' for k, v in load['states'].items())
         + ")")
