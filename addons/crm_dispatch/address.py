@@ -4,6 +4,8 @@ from trytond.model import (
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .search import buildings_by_address, premises_at_address, typed_address
+
 
 def default_company():
     return Transaction().context.get('company')
@@ -74,11 +76,16 @@ class Building(DeactivableMixin, ModelSQL, ModelView):
             bool_op = 'AND'
         else:
             bool_op = 'OR'
-        return [bool_op,
+        domain = [bool_op,
             ('street', operator, value),
             ('city', operator, value),
             ('house', operator, value),
             ]
+        # «Горького 29», «ул. Горького, д. 29»: the street's words with
+        # the house, as an operator types them in the appeal's form
+        if address := typed_address(operator, value):
+            domain.append(('id', 'in', buildings_by_address(address)))
+        return domain
 
 
 class Premise(ModelSQL, ModelView):
@@ -131,6 +138,14 @@ class Premise(ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, value = clause[:3]
+        # «Горького 29 кв 10», «горького 29-10», the display name itself:
+        # the premise at that address only, not every premise of its
+        # building (the accounts' search of their address comes here too)
+        if address := typed_address(operator, value):
+            return ['OR',
+                ('number', operator, value),
+                ('id', 'in', premises_at_address(address)),
+                ]
         if isinstance(value, str) and ',' in value:
             street, number = (v.strip() for v in value.rsplit(',', 1))
             return [

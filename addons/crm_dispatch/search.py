@@ -262,18 +262,28 @@ def premises_by_address(address, buildings):
         & field_ilike(Premise, premise, 'number', address['premise']))
 
 
-def accounts_at_address(address):
-    "The accounts of the premises (or buildings) address names"
-    pool = Pool()
-    account = pool.get('crm.account').__table__()
-    premise = pool.get('crm.premise').__table__()
+def premises_at_address(address):
+    "The premises address names (or all of its buildings')"
+    premise = Pool().get('crm.premise').__table__()
     buildings = buildings_by_address(address)
     if address['premise']:
-        premises = premises_by_address(address, buildings)
-    else:
-        premises = premise.select(premise.id,
-            where=premise.building.in_(buildings))
-    return account.select(account.id, where=account.premise.in_(premises))
+        return premises_by_address(address, buildings)
+    return premise.select(premise.id, where=premise.building.in_(buildings))
+
+
+def accounts_at_address(address):
+    "The accounts of the premises (or buildings) address names"
+    account = Pool().get('crm.account').__table__()
+    return account.select(account.id,
+        where=account.premise.in_(premises_at_address(address)))
+
+
+def typed_address(operator, value):
+    """The address a like or ilike clause's text reads as, else None: a
+    picker's search (building, premise) finds by it as the appeals' box"""
+    if operator in {'like', 'ilike'}:
+        return search_address(search_text(value))
+    return None
 
 
 def parties_of_accounts(accounts):

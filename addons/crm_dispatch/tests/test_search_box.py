@@ -165,3 +165,43 @@ class CrmDispatchSearchBoxTestCase(_DBTestCase):
                         self._find('party.party', typed) & {
                             novikova, semyonov},
                         expected)
+
+    @with_transaction()
+    def test_address_pickers(self):
+        """Buildings, premises and accounts (the appeal form's pickers) by
+        the address typed as in the appeals' box: only what it names"""
+        pool = Pool()
+        Building = pool.get('crm.building')
+        Premise = pool.get('crm.premise')
+        Account = pool.get('crm.account')
+        with set_company(create_company()):
+            self._desk()
+            kozl, = Building.search([('street', '=', 'ул. Козлёнская')])
+            lenin, = Building.search([('street', '=', 'ул. Ленина')])
+            flat12, = Premise.search([('building', '=', kozl.id)])
+            flat3, = Premise.search([('building', '=', lenin.id)])
+            acc_n, = Account.search([('premise', '=', flat12.id)])
+            acc_s, = Account.search([('premise', '=', flat3.id)])
+            for model, typed, expected in [
+                    ('crm.building', 'Козленская 5', {kozl}),
+                    ('crm.building', 'ул. Козлёнская, д. 5', {kozl}),
+                    ('crm.building', lenin.rec_name, {lenin}),
+                    ('crm.building', 'ЛЕНИНА д15', {lenin}),
+                    ('crm.building', 'Ленина 15 кв 3', {lenin}),
+                    ('crm.building', 'Вологда', {kozl, lenin}),
+                    ('crm.building', '15', {lenin}),
+                    ('crm.building', 'Ленина 5', set()),
+                    ('crm.building', 'Козлёнская 15', set()),
+                    ('crm.premise', 'Козлёнская 5 кв 12', {flat12}),
+                    ('crm.premise', 'козленская 5-12', {flat12}),
+                    ('crm.premise', flat3.rec_name, {flat3}),
+                    ('crm.premise', 'Ленина 15', {flat3}),
+                    ('crm.premise', '12', {flat12}),
+                    ('crm.premise', 'Ленина 15 кв 12', set()),
+                    ('crm.premise', 'Козлёнская 5 кв 3', set()),
+                    ('crm.account', 'Козлёнская 5 кв. 12', {acc_n}),
+                    ('crm.account', 'ленина 15-3', {acc_s}),
+                    ('crm.account', 'Ленина 15 кв 12', set()),
+                    ]:
+                with self.subTest(model=model, typed=typed):
+                    self.assertEqual(self._find(model, typed), expected)
