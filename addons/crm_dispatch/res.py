@@ -9,6 +9,10 @@ WIDE_GROUPS = [
     ('crm_dispatch', 'group_crm_supervisor'),
     ('crm_dispatch', 'group_crm_admin'),
     ]
+# The root user (id 0), named «Root» by Tryton's init.sql, is the author of
+# what the scheduled tasks and the demo loader do: charges runs, debtor
+# cases, events
+ROOT_NAME = 'Система'
 
 
 def as_user_in_russian():
@@ -28,6 +32,15 @@ class User(metaclass=PoolMeta):
     crm_lines = fields.Many2Many(
         'crm.support_line-res.user', 'user', 'line', "Support Lines")
     _crm_rule_cache = Cache('res_user.crm_rule_context', context=False)
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        # Only Tryton's own name: one an administrator gave is kept
+        cursor.execute(*table.update([table.name], [ROOT_NAME],
+                where=(table.id == 0) & (table.name == 'Root')))
 
     def get_status_bar(self, name):
         status = super().get_status_bar(name)

@@ -109,5 +109,15 @@ class CrmDispatchRussianTestCase(_DBTestCase):
         self.assertEqual(status, 'Operator1')
         self.assertNotIn('[', status)
 
+    @with_transaction()
+    def test_root_named_in_russian(self):
+        """What the scheduled tasks do is signed by the root user: in
+        Russian, as «Система», not Tryton's «Root»"""
+        User = Pool().get('res.user')
+        root = User(0)
+        self.assertEqual(root.name, 'Система')
+        self.assertEqual(root.rec_name, 'Система')
+        self.assertEqual(root.login, 'root')
+
 
 del _DBTestCase
