@@ -15,7 +15,8 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONEncoder
 
-from .period import CHARGE_METHODS, month_label
+from .labels import account_label, joined, month_label
+from .period import CHARGE_METHODS
 
 # How many billing months the card lists: a year answers «почему столько»
 # and compares the same season; older ones are in the balance history
@@ -55,6 +56,11 @@ class ChargeMonth(ModelSQL, ModelView):
         cls._order = [
             ('month', 'DESC'), ('service.sequence', 'ASC NULLS LAST'),
             ('service.name', 'ASC'), ('id', 'ASC')]
+
+    def get_rec_name(self, name):
+        return joined(account_label(self.account),
+            month_label(self.month) if self.month else '',
+            self.service.name if self.service else '')
 
     @classmethod
     def table_query(cls):

@@ -10,6 +10,8 @@ from trytond.modules.crm_dispatch.address import default_company
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
+from .labels import account_label, joined, month_label
+
 
 class Balance(ModelSQL, ModelView):
     "Balance of an account for a month (оборотно-сальдовая строка)"
@@ -32,6 +34,10 @@ class Balance(ModelSQL, ModelView):
         cls.__access__.add('account')
         cls._order = [
             ('month', 'DESC'), ('account', 'ASC'), ('id', 'ASC')]
+
+    def get_rec_name(self, name):
+        return joined(account_label(self.account),
+            month_label(self.month) if self.month else '')
 
     @classmethod
     def table_query(cls):

@@ -15,7 +15,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .account import AccountBuildingMixin
-from .period import month_label
+from .labels import (
+    account_label, date_text, joined, money_text, month_label)
 
 
 def in_max():
@@ -180,6 +181,12 @@ class Payment(AccountBuildingMixin, ModelSQL, ModelView):
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
     default_company = staticmethod(default_company)
+
+    def get_rec_name(self, name):
+        # «21.11.2026, 1 234,56 ₽, л/с 3500010070»
+        return joined(date_text(self.date),
+            f'{money_text(self.amount)} ₽' if self.amount is not None
+            else '', account_label(self.account))
 
     @classmethod
     def default_source(cls):

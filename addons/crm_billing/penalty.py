@@ -17,6 +17,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import StateAction, StateTransition, Wizard
 
 from .account import AccountBuildingMixin
+from .labels import date_text, month_label, number
 from .penalty_debt import charge_months, next_month
 
 # ЖК РФ ст.155 ч.14: the tiers of the delay, counted from the day after
@@ -43,6 +44,10 @@ class KeyRate(ModelSQL, ModelView):
                 'crm_billing.msg_key_rate_unique'),
             ]
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    def get_rec_name(self, name):
+        # «16 % с 28.10.2024»
+        return f'{number(self.rate, 2)} % с {date_text(self.date)}'
 
 
 class Moratorium(ModelSQL, ModelView):
@@ -155,6 +160,13 @@ class PenaltyLine(ModelSQL, ModelView):
         cls._sql_indexes.add(Index(t, (t.penalty, Index.Range())))
         cls._order = [
             ('debt_month', 'ASC'), ('date_from', 'ASC'), ('id', 'ASC')]
+
+    def get_rec_name(self, name):
+        # «л/с 3500010070 — март 2026: долг за январь 2026,
+        # 13.03.2026–31.03.2026»
+        return (f'{self.penalty.rec_name}: долг за '
+            f'{month_label(self.debt_month)}, '
+            f'{date_text(self.date_from)}–{date_text(self.date_to)}')
 
 
 class Settings(metaclass=PoolMeta):

@@ -15,6 +15,7 @@ from trytond.pyson import Eval, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from .labels import money_text
 from .penalty_debt import money, open_debts
 
 DUTY_KINDS = [
@@ -54,6 +55,7 @@ class DutyScale(ModelSQL, ModelView):
     __string__ = "State duty scale"
     _history = True
     kind = fields.Selection(DUTY_KINDS, "Kind", required=True)
+    kind_string = kind.translated('kind')
     from_amount = fields.Numeric("Claim Above", digits=(16, 2),
         required=True, domain=[('from_amount', '>=', 0)],
         help="The row applies to a claim above this amount.")
@@ -72,6 +74,13 @@ class DutyScale(ModelSQL, ModelView):
         super().__setup__()
         cls._order = [
             ('kind', 'ASC'), ('from_amount', 'ASC'), ('id', 'ASC')]
+
+    def get_rec_name(self, name):
+        # «Судебный приказ: свыше 100 000,00 ₽ до 200 000,00 ₽»
+        text = f'{self.kind_string}: свыше {money_text(self.from_amount)} ₽'
+        if self.to_amount is not None:
+            text += f' до {money_text(self.to_amount)} ₽'
+        return text
 
     @classmethod
     def default_kind(cls):

@@ -17,17 +17,10 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import charges_sql
 from .charges_run import CHUNK, STATES as RUN_STATES
+from .labels import account_label, joined, month_label
 
 CENT = Decimal('0.01')
 
-MONTHS = [
-    'январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август',
-    'сентябрь', 'октябрь', 'ноябрь', 'декабрь']
-
-
-def month_label(date):
-    "«ноябрь 2026»"
-    return f'{MONTHS[date.month - 1]} {date.year}'
 
 
 class Period(ModelSQL, ModelView):
@@ -337,6 +330,12 @@ class Charge(ModelSQL, ModelView):
             ('period', 'DESC'), ('service', 'ASC'), ('id', 'ASC')]
 
     default_company = staticmethod(default_company)
+
+    def get_rec_name(self, name):
+        return joined(account_label(self.account),
+            month_label(self.period.date) if self.period else '',
+            self.service.name if self.service else '',
+            'перерасчёт' if self.kind == 'recalculation' else '')
 
     @classmethod
     def default_kind(cls):

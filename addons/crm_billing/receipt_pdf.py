@@ -21,6 +21,7 @@ from reportlab.platypus import (
     Table, TableStyle)
 
 from . import receipt_qr
+from .labels import date_text, money_text as money, number
 
 # Debian's fonts-dejavu-core: a TTF with Cyrillic that every CI image has
 FONT_DIR = '/usr/share/fonts/truetype/dejavu/'
@@ -60,28 +61,6 @@ STYLES = {
     'total': _style('total', 11, bold=True),
     'caption': _style('caption', 6.5, alignment=TA_CENTER),
     }
-
-
-def money(amount):
-    "1 234,56 (a no-break space between thousands, a comma for kopecks)"
-    amount = Decimal(amount or 0).quantize(Decimal('0.01'))
-    text = f'{amount:,.2f}'.replace(',', '\u00a0').replace('.', ',')
-    return text
-
-
-def number(value, digits=3):
-    "A quantity without trailing zeros: 4,85; 12; 0,125"
-    if value is None:
-        return ''
-    value = Decimal(value).quantize(Decimal(1).scaleb(-digits))
-    text = f'{value:f}'
-    if '.' in text:
-        text = text.rstrip('0').rstrip('.')
-    return text.replace('.', ',')
-
-
-def date_text(date):
-    return date.strftime('%d.%m.%Y') if date else ''
 
 
 def amount_in_words(amount):

@@ -8,6 +8,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
+from .labels import account_label, joined
+
 METHODS = [
     ('meter', "By meter"),
     ('norm', "Norm × residents"),
@@ -180,3 +182,7 @@ class AccountService(ModelSQL, ModelView):
     @fields.depends('account', '_parent_account.company')
     def on_change_with_company(self, name=None):
         return self.account.company if self.account else None
+
+    def get_rec_name(self, name):
+        return joined(account_label(self.account),
+            self.service.name if self.service else '')
