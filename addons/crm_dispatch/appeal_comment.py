@@ -65,6 +65,15 @@ class AppealNote:
     def default_author(cls):
         return Transaction().user or None
 
+    def get_rec_name(self, name):
+        # The notes of an appeal differ by when they were written, read on
+        # the organisation's clock as the card shows them
+        appeal = self.appeal
+        if not appeal:
+            return ''
+        return ', '.join(filter(None, [
+                    appeal.number, _local(appeal, self.date)]))
+
 
 class Comment(AppealNote, ModelSQL, ModelView):
     "Appeal comment (Комментарий к обращению)"

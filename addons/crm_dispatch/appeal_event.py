@@ -5,6 +5,7 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.transaction import Transaction
 
 from .appeal_lifecycle import NOTIFY_CHANNELS, STATES
+from .message_template import _local
 
 
 class AppealEvent(ModelSQL, ModelView):
@@ -30,6 +31,7 @@ class AppealEvent(ModelSQL, ModelView):
             ('stage', "Stage changed"),
             ('works_done', "Works done"),
             ], "Event", required=True, readonly=True)
+    kind_string = kind.translated('kind')
     state = fields.Selection(STATES, "State", readonly=True)
     from_line = fields.Many2One(
         'crm.support_line', "From Line", readonly=True)
@@ -52,6 +54,15 @@ class AppealEvent(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.appeal, Index.Range())))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    def get_rec_name(self, name):
+        # The kind read in the user's language (the modules add kinds to
+        # the selection), the time on the organisation's clock
+        appeal = self.appeal
+        what = ', '.join(filter(None, [self.kind_string,
+                    _local(appeal, self.date) if appeal else '']))
+        return ': '.join(filter(None, [
+                    appeal.number if appeal else '', what]))
 
     @classmethod
     def build(cls, appeal, kind, state=None, **values):

@@ -348,6 +348,11 @@ class ReasonDeadline(ModelSQL, ModelView):
                 'crm_dispatch.msg_deadline_unique'),
             ]
 
+    def get_rec_name(self, name):
+        # A reason has one row per source (reason_source_unique)
+        return ' — '.join(
+            r.rec_name for r in [self.reason, self.source] if r)
+
 
 class Result(DeactivableMixin, Ordered, ModelSQL, ModelView):
     "Processing result template (Шаблон результата обработки)"

@@ -150,6 +150,7 @@ class PublicContact(Workflow, ModelSQL, ModelView):
     __string__ = "Public contact review"
     _transition_state = 'status'
     _history = True
+    _rec_name = 'value'
     type = fields.Selection([
             ('phone', "Phone"),
             ('email', "E-Mail"),
@@ -193,6 +194,15 @@ class PublicContact(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_status(cls):
         return 'unconfirmed'
+
+    def get_rec_name(self, name):
+        # Phones are kept in E.164 to be matched, shown as people write them
+        if self.type == 'phone' and self.value:
+            try:
+                return format_phone(self.value)
+            except NumberParseException:
+                pass
+        return self.value or ''
 
     @classmethod
     def _types(cls, kind):

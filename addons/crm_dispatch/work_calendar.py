@@ -153,6 +153,11 @@ class CalendarHours(ScheduleDependencyMixin, ModelSQL, ModelView):
         cls.__access__.add('calendar')
         cls._order = [('weekday', 'ASC'), ('start', 'ASC'), ('id', 'ASC')]
 
+    def get_rec_name(self, name):
+        hours = '–'.join(
+            t.strftime('%H:%M') for t in [self.start, self.end] if t)
+        return ' '.join(filter(None, [self.weekday_string, hours]))
+
     @classmethod
     def validate_fields(cls, lines, field_names):
         super().validate_fields(lines, field_names)

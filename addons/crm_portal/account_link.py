@@ -93,6 +93,16 @@ class AccountLink(ModelSQL, ModelView):
     def get_resident_contact(self, name):
         return self.web_user.email or self.web_user.phone
 
+    def get_rec_name(self, name):
+        # The resident as the operators know him: his party, else the login
+        # of his web account (sign-up may leave him without a party)
+        resident = ''
+        if self.web_user:
+            party = self.web_user.party
+            resident = party.rec_name if party else self.web_user.rec_name
+        number = self.account.number if self.account else ''
+        return ' — '.join(filter(None, [resident, number]))
+
     @classmethod
     @ModelView.button
     def revoke(cls, links):

@@ -13,6 +13,13 @@ class Agreement(DeactivableMixin, ModelSQL, ModelView):
     text = fields.Text("Text", required=True)
     date = fields.Date("Effective Date", required=True)
 
+    def get_rec_name(self, name):
+        # Versions of one agreement usually keep its title
+        edition = ' '.join(filter(None, [
+                    f'версия {self.version}' if self.version else '',
+                    f'от {self.date:%d.%m.%Y}' if self.date else '']))
+        return ', '.join(filter(None, [self.title, edition]))
+
     @classmethod
     def current(cls):
         "The agreement a new resident accepts, or None: no checkbox then"

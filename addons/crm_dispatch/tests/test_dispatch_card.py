@@ -111,6 +111,13 @@ class CrmDispatchCardTestCase(CardSetup, _DBTestCase):
             self.assertEqual(expired(), [(late, '03.03.2026 15:00'),
                     (late, '03.03.2026 17:00')])
 
+            # Named by appeal, kind in the user's language and Moscow time
+            first = Event.search([('kind', '=', 'expired')],
+                order=[('id', 'ASC')], limit=1)
+            Event.write(first, {'date': deadline + HOUR})
+            self.assertEqual(Event(first[0].id).rec_name,
+                f'{late.number}: Истёк срок ответа, 03.03.2026 16:00')
+
     @with_transaction()
     def test_deadline_needs_reason_and_stays(self):
         """No reason, no move; a moved deadline is not counted again when
@@ -137,12 +144,13 @@ class CrmDispatchCardTestCase(CardSetup, _DBTestCase):
 
     @with_transaction()
     def test_comments_grouped_by_day(self):
-        "The day heads the first comment of each day, in Moscow time"
+        """The day heads the first comment of each day, in Moscow time; a
+        comment is named by its appeal and time"""
         pool = Pool()
         Comment = pool.get('crm.appeal.comment')
         s = self._setup()
         with set_company(s['company']):
-            appeal = self._appeal(s)
+            appeal = self._appeal(s, number='О-2026-000042')
             comments = Comment.create([{'appeal': appeal.id, 'text': t}
                     for t in ['a', 'b', 'c']])
             # 20:59 and 21:01 UTC are two days in Moscow
@@ -154,10 +162,15 @@ class CrmDispatchCardTestCase(CardSetup, _DBTestCase):
                         dt.datetime(2026, 5, 5, 21, 1)]):
                 cursor.execute(*table.update([table.date], [date],
                         where=table.id == comment.id))
-            days = [(c.text, c.day) for c in Comment.browse(
-                        [c.id for c in comments])]
+            comments = Comment.browse([c.id for c in comments])
+            days = [(c.text, c.day) for c in comments]
+            # The title of a comment's attachments, its references
+            names = [c.rec_name for c in comments]
         self.assertEqual(days, [('a', '05.05.2026'), ('b', None),
                 ('c', '06.05.2026')])
+        self.assertEqual(names, ['О-2026-000042, 05.05.2026 15:24',
+                'О-2026-000042, 05.05.2026 23:59',
+                'О-2026-000042, 06.05.2026 00:01'])
 
     @with_transaction()
     def test_past_appeals_of_account(self):

@@ -40,12 +40,15 @@ class CrmDispatchPartyTestCase(_DBTestCase):
         self.assertEqual(
             (review.type, review.status, review.party_count),
             ('phone', 'unconfirmed', 6))
+        # The reviewer reads the phone as people write it
+        self.assertEqual(review.rec_name, '+7 817 272-00-00')
 
         # E-mails count the same way, case and spaces aside
         self._share('dispatch@example.ru', 5, type_='email')
         self.assertEqual(self._reviews('dispatch@example.ru'), [])
         self._share(' Dispatch@Example.ru', 1, start=5, type_='email')
-        self.assertEqual(len(self._reviews('dispatch@example.ru')), 1)
+        review, = self._reviews('dispatch@example.ru')
+        self.assertEqual(review.rec_name, 'dispatch@example.ru')
 
     @with_transaction()
     def test_public_contact_threshold_setting(self):

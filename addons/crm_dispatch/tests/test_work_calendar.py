@@ -57,6 +57,10 @@ class CrmDispatchWorkCalendarTestCase(_DBTestCase):
         company = create_company()
         calendar = self._calendar(company)
         self.assertEqual(len(calendar.hours), 10)
+        # Named by weekday (in the user's language) and time
+        self.assertEqual([h.rec_name for h in calendar.hours[:2]],
+            ['Понедельник 09:00–13:00', 'Понедельник 14:00–18:00'])
+        self.assertEqual(calendar.hours[-1].rec_name, 'Пятница 14:00–18:00')
         schedule = calendar.schedule()
         self.assertEqual(schedule.week[0],
             [(dt.time(9), dt.time(13)), (dt.time(14), dt.time(18))])
@@ -81,8 +85,9 @@ class CrmDispatchWorkCalendarTestCase(_DBTestCase):
         company = create_company()
         self._calendar(company)
         source, reason = self._reason(default_hours=8, time_basis='working')
-        Deadline.create([{'reason': reason.id, 'source': source.id,
+        row, = Deadline.create([{'reason': reason.id, 'source': source.id,
                     'hours': 24, 'time_basis': 'calendar'}])
+        self.assertEqual(row.rec_name, 'Протечка — Телефон')
         appeal = self._appeal(company, source, reason, msk(2027, 3, 12, 16))
         self.assertEqual(appeal.deadline, msk(2027, 3, 13, 16))
         self.assertIsNone(appeal.reaction_deadline)

@@ -319,6 +319,12 @@ class BackOfficeAccountsTestCase(_DBTestCase):
         records = accounts_setup()
         account = records['account5']
         link, = Link.link(records['resident_a'], [account], 'code')
+        # Named by the resident's party (made from his e-mail) and account
+        self.assertEqual(link.rec_name, 'a@example.com — 7700012345')
+        pool.get('party.party').write([link.web_user.party],
+            {'name': 'Ёлкина Анна Петровна'})
+        self.assertEqual(Link(link.id).rec_name,
+            'Ёлкина Анна Петровна — 7700012345')
         operator = create_staff('operator', records['company'])
         executor = create_staff('executor', records['company'],
             group='group_crm_executor')

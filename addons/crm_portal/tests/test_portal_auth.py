@@ -137,6 +137,10 @@ class PortalSignupTestCase(RouteTestCase):
             WebUser = Pool().get('web.user')
             user, = WebUser.search([('email', '=', 'maria@example.com')])
             self.assertEqual(user.agreement.version, '2.1')
+            yesterday = dt.date.today() - dt.timedelta(1)
+            self.assertEqual(user.agreement.rec_name,
+                'Пользовательское соглашение, версия 2.1 '
+                f'от {yesterday:%d.%m.%Y}')
             self.assertAlmostEqual(user.agreement_date, dt.datetime.now(),
                 delta=dt.timedelta(minutes=5))
             self.assertEqual(user.party.name, 'Иванова Мария Петровна')

@@ -5,6 +5,7 @@ internal note tells nobody and stays hidden from the portal; the
 resident's words cannot be changed by the staff.  The notifications page:
 each resident sees and marks only his own, a form without its token
 writes nothing, the header counts the unread ones."""
+import datetime as dt
 import re
 
 from trytond.exceptions import UserError
@@ -199,6 +200,13 @@ class PortalOfficeTestCase(_DBTestCase):
                         'appeal': world['appeal'].id,
                         'author_kind': 'resident', 'web_user': web_user.id,
                         'text': 'Когда придёт слесарь?'}])
+        # Named by the appeal and the time on the organisation's clock
+        table = Message.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.date], [dt.datetime(2026, 5, 5, 21, 1)],
+                where=table.id == resident.id))
+        self.assertEqual(Message(resident.id).rec_name,
+            f"{world['appeal'].number}, 06.05.2026 00:01")
         self.assertTrue(resident.public)
         self.assertEqual(self._notifications(world), [])
         with acting_as(world['operator']):
