@@ -16,7 +16,7 @@ reader's organisations: which is the same figure, since every group that
 may read these models (supervisor, manager, administrator) reads all the
 appeals of his organisations.  The operator's and the supervisor's panes
 stay live: they are by line and by the minute."""
-from sql import Cast, Literal, Null
+from sql import Cast, Column, Literal, Null
 from sql.aggregate import Count
 from sql.conditionals import Case, Coalesce
 from sql.functions import AtTimeZone, CurrentTimestamp, DateTrunc, Extract
@@ -26,6 +26,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.modelsql import convert_from
 from trytond.modules.crm_dispatch.appeal_lifecycle import OPEN_STATES
+from trytond.modules.crm_dispatch.appeal_list import line_label
 from trytond.modules.crm_dispatch.supervisor import due_soon_hours
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -119,7 +120,9 @@ class BoardLine(BoardView):
     __name__ = 'crm.analytics.board.line'
     support_line = fields.Many2One('crm.support_line', "Line",
         readonly=True)
-    line_name = fields.Function(fields.Char("Line"), 'get_line_name')
+    # In the view's SQL: a getter would read each row back through the
+    # view, the aggregate over every open appeal once more per pane
+    line_name = fields.Char("Line", readonly=True)
     open = fields.Integer("Open", readonly=True,
         help="Appeals in data entry or in work.")
     draft = fields.Integer("Not in Work", readonly=True,
@@ -139,12 +142,14 @@ class BoardLine(BoardView):
 
     @classmethod
     def table_query(cls):
-        Appeal = Pool().get('crm.appeal')
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        line = pool.get('crm.support_line').__table__()
         tables, from_, where = cls.readable([('state', 'in', OPEN_STATES)])
         table, _ = tables[None]
-        line = Coalesce(table.support_line, Literal(0))
-        return from_.select(
-            pair(table.company, line).as_('id'),
+        grouped = from_.select(
+            pair(table.company, Coalesce(table.support_line, Literal(0))
+                ).as_('id'),
             *cls.columns(table),
             table.support_line.as_('support_line'),
             Count(table.id).as_('open'),
@@ -154,11 +159,15 @@ class BoardLine(BoardView):
                 table).as_('due_soon'),
             where=where,
             group_by=[table.company, table.support_line])
-
-    def get_line_name(self, name):
-        if self.support_line:
-            return self.support_line.rec_name
-        return gettext('crm_analytics.msg_board_no_line')
+        # The line's display name as crm_dispatch's list composes it
+        return grouped.join(line, 'LEFT',
+            condition=grouped.support_line == line.id).select(
+            *(Column(grouped, c) for c in [
+                    'id', 'create_uid', 'create_date', 'write_uid',
+                    'write_date', 'company', 'support_line', 'open',
+                    'draft', 'overdue', 'due_soon']),
+            Coalesce(line_label(line),
+                gettext('crm_analytics.msg_board_no_line')).as_('line_name'))
 
 
 class BoardSource(BoardView):
