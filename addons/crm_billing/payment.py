@@ -113,8 +113,7 @@ class Registry(ModelSQL, ModelView):
         return {'count': count, 'total': total}
 
     def get_rec_name(self, name):
-        date = self.date.strftime('%d.%m.%Y') if self.date else ''
-        return f'{self.filename or ""} {date}'.strip()
+        return f'{self.filename or ""} {date_text(self.date)}'.strip()
 
     @classmethod
     def find_twin(cls, company, digest):
@@ -220,7 +219,7 @@ class Payment(AccountBuildingMixin, ModelSQL, ModelView):
             return gettext('crm_billing.msg_payments_amount_positive')
         if date > today:
             return gettext('crm_billing.msg_payments_future',
-                date=date.strftime('%d.%m.%Y'))
+                date=date_text(date))
         return None
 
     @classmethod

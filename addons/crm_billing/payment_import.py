@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from .labels import date_text
 from .payment import closed_months, in_max, posting_month
 from .payment_format import COLUMNS, REQUIRED
 
@@ -103,7 +104,7 @@ def import_registry(company, format_, data, filename):
         raise UserError(gettext(
                 'crm_billing.msg_payments_registry_twice_detail',
                 filename=twin.filename or '', number=twin.id,
-                date=twin.date.strftime('%d.%m.%Y') if twin.date else '',
+                date=date_text(twin.date),
                 count=twin.count,
                 total=format(twin.total, '.2f').replace('.', ',')))
 

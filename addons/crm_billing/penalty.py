@@ -208,7 +208,7 @@ class KeyRates:
         if found is None:
             raise PenaltyError(gettext(
                     'crm_billing.msg_penalty_no_key_rate',
-                    date=day.strftime('%d.%m.%Y')))
+                    date=date_text(day)))
         return found
 
     def adjust(self, day, rate):

@@ -22,7 +22,6 @@ from .labels import account_label, joined, month_label
 CENT = Decimal('0.01')
 
 
-
 class Period(ModelSQL, ModelView):
     "Billing period (Расчётный период)"
     __name__ = 'crm.billing.period'
