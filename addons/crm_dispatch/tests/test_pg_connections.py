@@ -2,6 +2,9 @@
 box's queries planned for what was typed."""
 import time
 import unittest
+from unittest.mock import patch
+
+import psycopg._queries
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
@@ -69,7 +72,6 @@ class CrmDispatchPgConnectionsTestCase(_DBTestCase):
             checked.append(connection)
             return real.crm_check(connection)
         pool._check = pg_connections._checked_unless_recent(counting)
-
 
         def returned(seconds_ago):
             # The pool hands out its longest idle connection first
@@ -146,3 +148,52 @@ class CrmDispatchPgConnectionsTestCase(_DBTestCase):
                 if 'ILIKE' in s.upper() or 'crm_search_name' in s])
         self.assertTrue([s for s in statements
                 if '"deadline" ASC' in s and 'ILIKE' not in s.upper()])
+
+    @with_transaction()
+    def test_list_read_converted_once(self):
+        """The read of a page of the appeal list as an operator reads it,
+        a query longer or with more values than psycopg keeps converted,
+        is converted from its %s marks once: the next read takes the
+        conversion from psycopg's cache"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Source = pool.get('crm.appeal.source')
+        View = pool.get('ir.ui.view')
+        Line = pool.get('crm.support_line')
+        company = create_company()
+        line, = Line.create([{'number': 1, 'name': 'Линия 1',
+                    'company': company.id}])
+        operator = create_staff('operator1', company, lines=[line])
+        source, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
+        view, = View.search([
+                ('model', '=', 'crm.appeal'), ('name', '=', 'appeal_list')])
+        # as the web client asks for them
+        names = list(Appeal.fields_view_get(view.id, 'tree')['fields']) + [
+            'rec_name', '_timestamp', '_write', '_delete']
+        with set_company(company):
+            ids = [a.id for a in Appeal.create([{'source': source.id}] * 3)]
+        queries = []
+        real_execute = psycopg.Cursor.execute
+
+        def execute(cursor, query, params=None, **kwargs):
+            queries.append((query, params))
+            return real_execute(cursor, query, params, **kwargs)
+        converted = []
+        real_convert = psycopg._queries._query2pg_nocache
+
+        def convert(*args):
+            converted.append(args)
+            return real_convert(*args)
+        with set_company(company), \
+                Transaction().set_user(operator.id), \
+                Transaction().set_context(_check_access=True):
+            with patch.object(psycopg.Cursor, 'execute', execute):
+                Appeal.read(ids, names)
+            query, params = max(queries, key=lambda q: len(q[0]))
+            self.assertTrue(
+                len(query.encode()) > 4096 or len(params) > 50,
+                (len(query), len(params)))
+            with patch.object(
+                    psycopg._queries, '_query2pg_nocache', convert):
+                Appeal.read(ids, names)
+        self.assertEqual(converted, [])
