@@ -76,3 +76,23 @@ class CrmDispatchSearchIndexesTestCase(_DBTestCase):
         with set_company(create_company()), patch.object(
                 search_module, 'IDS_MAX', 0):
             self._check()
+
+    @with_transaction()
+    def test_applicants_appeals_from_index_alone(self):
+        """The appeals of the applicants a name finds (thousands for a
+        common name at a million appeals) can be read from an index alone,
+        not row by row from the table: an index leads with the applicant
+        and holds the appeal's id"""
+        cursor = Transaction().connection.cursor()
+        cursor.execute("""
+            SELECT ARRAY(
+                    SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY
+                        AS k(attnum, position)
+                    JOIN pg_attribute AS a ON a.attrelid = i.indrelid
+                        AND a.attnum = k.attnum
+                    ORDER BY k.position)
+            FROM pg_index AS i
+            WHERE i.indrelid = 'crm_appeal'::regclass
+                AND i.indpred IS NULL""")
+        columns = [list(c) for c, in cursor]
+        self.assertIn(['applicant', 'id'], columns)
