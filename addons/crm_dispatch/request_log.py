@@ -29,6 +29,7 @@ class SlowRequests(logging.Filter):
         args = record.args
         # The duration is the last argument of both lines ('... in %i ms')
         if not (isinstance(args, tuple) and args
+                and isinstance(record.msg, str)
                 and record.msg.endswith(' in %i ms')):
             return True
         return args[-1] >= self.threshold
