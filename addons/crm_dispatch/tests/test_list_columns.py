@@ -1,12 +1,17 @@
 """The appeal list's columns: each user shows or hides the optional ones for
 himself, and every column stays a column of the read's own query."""
+import datetime as dt
+from contextlib import ExitStack
+from unittest.mock import patch
+
 from lxml import etree
 
 from trytond.model import fields
-from trytond.modules.company.tests import create_company
+from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_dispatch.tests.tools import acting_as, create_staff
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 def columns(arch):
@@ -28,8 +33,11 @@ class CrmDispatchListColumnsTestCase(_DBTestCase):
     @with_transaction()
     def test_columns_are_sql(self):
         """Every column of the list, optional ones included, is a stored
-        column or an SQL expression: reading the queue calls no getter"""
-        Appeal = Pool().get('crm.appeal')
+        column, an SQL expression or worded by the read from the row's
+        columns (the time left): reading the queue calls no getter"""
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Source = pool.get('crm.appeal.source')
         view = Appeal.fields_view_get(self._view_id(), 'tree')
         shown = columns(view['arch'])
         self.assertGreaterEqual(
@@ -40,12 +48,32 @@ class CrmDispatchListColumnsTestCase(_DBTestCase):
         for name in shown:
             field = Appeal._fields[name]
             with self.subTest(column=name):
-                if isinstance(field, fields.Function):
+                if isinstance(field, fields.Function) and name != 'time_left':
                     self.assertIsNone(field.getter)
                     self.assertTrue(hasattr(Appeal, f'column_{name}'))
-                else:
+                elif not isinstance(field, fields.Function):
                     self.assertNotIn(field._type, {
                             'many2one', 'one2many', 'many2many'})
+        # No getter of the model is called by the read of the list
+        company = create_company()
+        source, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
+        with set_company(company):
+            appeal, = Appeal.create([{'source': source.id}])
+            table = Appeal.__table__()
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.deadline],
+                    [dt.datetime.now() + dt.timedelta(hours=2, minutes=30)],
+                    where=table.id == appeal.id))
+            getters = {f.getter for f in Appeal._fields.values()
+                if isinstance(f, fields.Function) and f.getter}
+
+            def called(*args, **kwargs):
+                raise AssertionError("a getter was called")
+            with ExitStack() as stack:
+                for getter in getters:
+                    stack.enter_context(patch.object(Appeal, getter, called))
+                row, = Appeal.read([appeal.id], list(shown))
+        self.assertRegex(row['time_left'], r'^осталось 2 ч (29|30) мин$')
 
     @with_transaction()
     def test_datetime_columns_have_a_widget(self):
