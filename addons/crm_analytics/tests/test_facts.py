@@ -4,7 +4,9 @@ organisation's local time in the period and the time dimensions, paging
 of the feed, and Russian refusals."""
 import datetime as dt
 
+from trytond import backend
 from trytond.exceptions import UserError
+from trytond.modules.crm_analytics.facts import DIMENSIONS
 from trytond.modules.crm_dispatch.tests.tools import acting_as, load_russian
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
@@ -236,6 +238,27 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
                 'rating': '5', 'count': 1, 'closed_count': 1,
                 'labour_minutes': 60})
         self.assertAlmostEqual(leak['close_hours'], 6, places=2)
+
+    @with_transaction()
+    def test_read_from_the_facts_index(self):
+        "PostgreSQL groups and sums every dimension from the index alone"
+        if backend.name != 'postgresql':
+            self.skipTest("PostgreSQL plans")
+        Fact = Pool().get('crm.analytics.fact')
+        w = world()
+        cursor = Transaction().connection.cursor()
+        # Left only the scans of an index alone, the planner would still
+        # read the table (at a prohibitive cost) for a column not there
+        for setting in ['seqscan', 'bitmapscan', 'indexscan']:
+            cursor.execute(f'SET LOCAL enable_{setting} = off')
+        with as_(w['op1']):
+            query, params = Fact._aggregate_query(list(DIMENSIONS),
+                Fact.period_domain(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+        cursor.execute('EXPLAIN ' + query, params)
+        plan = '\n'.join(r[0] for r in cursor)
+        self.assertRegex(plan, r'Index Only Scan using \S+ on crm_appeal ')
+        self.assertNotRegex(plan, r'(Seq|Index|Bitmap Heap) Scan .*on crm_appeal ')
+        self.assertIn('received_date >=', plan)
 
 
 def Count_():
