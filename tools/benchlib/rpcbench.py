@@ -65,7 +65,9 @@ class Server:
         conf.write_text(
             f'[database]\nuri = {uri}\nlanguage = ru\n'
             f'[web]\nlisten = 127.0.0.1:{port}\n'
-            '[session]\ntimeout = 3600\n', encoding='utf-8')
+            '[session]\ntimeout = 3600\n'
+            # As the shipped configurations run the server
+            '[crm]\ngc_freeze = True\n', encoding='utf-8')
         # The bench's own settings, but the models materialized as in the
         # process that activated the modules (make bench's MATERIALIZED)
         env = {k: v for k, v in os.environ.items()
