@@ -16,6 +16,14 @@ LOGGERS = ['trytond.wsgi', 'trytond.protocols.dispatcher']
 SLOW_REQUEST_MS = 300
 
 
+def quick(msg, args, threshold):
+    "Whether msg % args is a request's line of under threshold ms"
+    # The duration is the last argument of both lines ('... in %i ms')
+    return (isinstance(msg, str) and msg.endswith(' in %i ms')
+        and isinstance(args, tuple) and bool(args)
+        and isinstance(args[-1], (int, float)) and args[-1] < threshold)
+
+
 class SlowRequests(logging.Filter):
     "Lets a request's INFO line through only when it took threshold ms"
 
@@ -26,13 +34,21 @@ class SlowRequests(logging.Filter):
     def filter(self, record):
         if record.levelno != logging.INFO or record.exc_info:
             return True
-        args = record.args
-        # The duration is the last argument of both lines ('... in %i ms')
-        if not (isinstance(args, tuple) and args
-                and isinstance(record.msg, str)
-                and record.msg.endswith(' in %i ms')):
-            return True
-        return args[-1] >= self.threshold
+        return not quick(record.msg, record.args, self.threshold)
+
+
+def quick_info(logger, threshold):
+    """logger.info that drops a quick request's line before its record is
+    made: the filter alone still paid for the record (the caller's frame
+    looked up, the time, the thread), a tenth of a millisecond a line"""
+    info = logging.Logger.info.__get__(logger)
+
+    def quick_info(msg, *args, **kwargs):
+        if not kwargs.get('exc_info') and quick(msg, args, threshold):
+            return
+        return info(msg, *args, **kwargs)
+    quick_info.threshold = threshold
+    return quick_info
 
 
 def patch_request_log():
@@ -44,3 +60,4 @@ def patch_request_log():
                 if isinstance(f, SlowRequests)]:
             logger.removeFilter(kept)
         logger.addFilter(SlowRequests(threshold))
+        logger.info = quick_info(logger, threshold)

@@ -54,6 +54,41 @@ class CrmDispatchRequestLogTestCase(unittest.TestCase):
                             'trytond.wsgi', logging.INFO, '%s in %i ms',
                             '<JSONRequest>', duration)), written)
 
+    def test_quick_line_not_made(self):
+        """A quick request's info line is dropped before its record is
+        made; a slow one, or one with a traceback, is written"""
+        request_log.patch_request_log()
+        logger = logging.getLogger('trytond.protocols.dispatcher')
+        self.assertEqual(logger.info.threshold, 300)
+        made = []
+        make_record = logger.makeRecord
+
+        def counted(*args, **kwargs):
+            record = make_record(*args, **kwargs)
+            made.append(record.getMessage())
+            return record
+        call = ('crm.appeal', 'read', '()', 'operator1', '127.0.0.1', '/')
+        level = logger.level
+        logger.setLevel(logging.INFO)
+        logger.makeRecord = counted
+        try:
+            logger.info(DISPATCH, *call, 299.9)
+            logger.info(DISPATCH, *call, 299.9, exc_info=False)
+            self.assertEqual(made, [])
+            logger.info(DISPATCH, *call, 300.0)
+            logger.info("Retry: %i", 2)
+            try:
+                raise ValueError("boom")
+            except ValueError:
+                logger.info(DISPATCH, *call, 2.0, exc_info=True)
+        finally:
+            del logger.makeRecord
+            logger.setLevel(level)
+        self.assertEqual(made, [
+                'crm.appeal.read() from operator1@127.0.0.1/ in 300 ms',
+                'Retry: 2',
+                'crm.appeal.read() from operator1@127.0.0.1/ in 2 ms'])
+
     def test_warnings_errors_and_others_kept(self):
         request_log.patch_request_log()
         name = 'trytond.protocols.dispatcher'
