@@ -117,7 +117,16 @@ def test_manager_pivot(crm_server, browser):
         col_heads = [e.text for e in _visible(driver,
                 '#pv-pivot table.pvtTable thead th.pvtColLabel')]
         assert row_heads and col_heads, (row_heads, col_heads)
-        assert all(re.fullmatch(r'\d{4}-\d{2}', c) for c in col_heads), (
+        # Russian months, in the calendar's order (as words they would
+        # sort «Декабрь» before «Сентябрь»)
+        months = ['Январь', 'Февраль', 'Март', 'Апрель', 'Май', 'Июнь',
+            'Июль', 'Август', 'Сентябрь', 'Октябрь', 'Ноябрь', 'Декабрь']
+        dates = []
+        for head in col_heads:
+            match = re.fullmatch(r'(\w+) (\d{4})', head)
+            assert match and match.group(1) in months, col_heads
+            dates.append((int(match.group(2)), months.index(match.group(1))))
+        assert dates == sorted(dates) and len(set(dates)) == len(dates), (
             col_heads)
         total = driver.find_element('css selector',
             '#pv-pivot td.pvtGrandTotal').text

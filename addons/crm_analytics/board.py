@@ -31,7 +31,7 @@ from trytond.modules.crm_dispatch.supervisor import due_soon_hours
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .facts import readable_appeals
+from .facts import month_title, readable_appeals
 
 # The models of the manager's panel, materialized where trytond's
 # [table_query_materialized] names them
@@ -258,7 +258,5 @@ class BoardPeriod(BoardView):
             group_by=[query.company, query.month_key, query.month_start])
 
     def get_month_name(self, name):
-        "«Январь 2025»: messages, Tryton's Russian has no month names"
         if self.month:
-            return gettext(f'crm_analytics.msg_board_month_{self.month.month}',
-                year=self.month.year)
+            return month_title(self.month.year, self.month.month)

@@ -62,8 +62,8 @@ RATIOS = {
     'labour_hours': ('labour_minutes', None, 1 / 60),
     }
 MEASURES = SUMS + list(RATIOS)
-# Titles of the truncated times PostgreSQL groups by (SQLite groups by
-# these texts already)
+# The ISO texts of the truncated times PostgreSQL groups by (SQLite
+# groups by these texts already): their order, and the BI feed's values
 TIME_FORMATS = {'year': '%Y', 'month': '%Y-%m', 'week': '%Y-%m-%d',
     'day': '%Y-%m-%d'}
 
@@ -83,6 +83,22 @@ def time_label(name, day):
         return StrfTime('%Y-%m-%d', day, 'weekday 0', '-6 days')
     return StrfTime({'year': '%Y', 'month': '%Y-%m', 'day': '%Y-%m-%d'}[name],
         day)
+
+
+def month_title(year, month):
+    "«Январь 2025»: messages, Tryton's Russian has no month names"
+    return gettext(f'crm_analytics.msg_board_month_{month}', year=year)
+
+
+def time_title(name, iso):
+    """The title a reader sees of the ISO text of a year, month, week (its
+    Monday) or day: «2025», «Январь 2025», «06.01.2025»"""
+    if name == 'year':
+        return iso
+    if name == 'month':
+        year, month = iso.split('-')
+        return month_title(int(year), int(month))
+    return dt.date.fromisoformat(iso).strftime('%d.%m.%Y')
 
 
 def readable_appeals(domain=None):
@@ -261,7 +277,9 @@ class Fact(Model):
         """The sums and ratios of the appeals the user may read, grouped by
         the dimensions (names of DIMENSIONS, at most MAX_DIMENSIONS),
         received in the period: {'dimensions': names, 'rows': [{name:
-        title of its value, …, '_ids': {name: id}, measure: value…}]}"""
+        title of its value, …, '_ids': {name: id}, '_sort': {time
+        dimension: ISO text, the order of its titles}, measure: value…}]}
+        in the order of the values"""
         dimensions = list(dimensions or [])
         cls._check(dimensions)
         domain = [domain or [], cls.period_domain(start, end)]
@@ -310,6 +328,9 @@ class Fact(Model):
     def _rows(cls, dimensions, rows):
         "The fetched rows as dicts with titles of their values"
         labels = cls._labels(dimensions, rows)
+        isos = cls._labels(dimensions, rows, iso=True)
+        times = [name for name in dimensions
+            if DIMENSIONS[name].kind == 'time']
         result = []
         n = len(dimensions)
         for row in rows:
@@ -324,12 +345,15 @@ class Fact(Model):
                         'boolean', 'integer'}:
                     values['_ids'][name] = key
                 values[name] = labels[name](key)
+            values['_sort'] = {name: isos[name](row[dimensions.index(name)])
+                for name in times}
             result.append(values)
         return result
 
     @classmethod
-    def _labels(cls, dimensions, rows):
-        "For each dimension, a function of a value to its title"
+    def _labels(cls, dimensions, rows, iso=False):
+        """For each dimension, a function of a value to its title; with
+        iso, the times as ISO texts (the BI feed's, and their order)"""
         pool = Pool()
         Appeal = pool.get('crm.appeal')
         empty = gettext('crm_analytics.msg_fact_empty')
@@ -345,10 +369,12 @@ class Fact(Model):
             elif kind == 'boolean':
                 labels[name] = lambda v: yes if v else no
             elif kind == 'time':
-                labels[name] = lambda v, f=TIME_FORMATS[name]: (
-                    empty if v is None
-                    else v.strftime(f) if isinstance(v, dt.datetime)
-                    else str(v))
+                def title(v, name=name, f=TIME_FORMATS[name]):
+                    if v is None:
+                        return empty
+                    v = v.strftime(f) if isinstance(v, dt.datetime) else str(v)
+                    return v if iso else time_title(name, v)
+                labels[name] = title
             elif kind == 'integer':
                 labels[name] = lambda v: empty if v is None else str(v)
             else:
@@ -384,7 +410,7 @@ class Fact(Model):
         cursor.execute(*query)
         fetched = cursor.fetchall()
         n = len(dimensions)
-        labels = cls._labels(dimensions, [r[2:] for r in fetched])
+        labels = cls._labels(dimensions, [r[2:] for r in fetched], iso=True)
         result = []
         for row in fetched:
             values = {'id': row[0], 'number': row[1]}

@@ -136,10 +136,17 @@ class Layout(ModelSQL, ModelView):
             start, end = self.dates()
         result = Fact.aggregate(rows + cols, start=start, end=end)
         strings = Fact.fields_get(rows + cols + [measure])
-        col_keys, table = [], {}
+        col_keys, table, order = [], {}, {}
+
+        def key(group, names):
+            "The titles of the group's values and the order they sort in"
+            titles = tuple(group[n] for n in names)
+            order[titles] = tuple(
+                group['_sort'].get(n, group[n]) for n in names)
+            return titles
         for group in result['rows']:
-            row_key = tuple(group[n] for n in rows)
-            col_key = tuple(group[n] for n in cols)
+            row_key = key(group, rows)
+            col_key = key(group, cols)
             if col_key not in col_keys:
                 col_keys.append(col_key)
             cells = table.setdefault(row_key, {})
@@ -147,7 +154,7 @@ class Layout(ModelSQL, ModelView):
             total = cells.setdefault(None, dict.fromkeys(SUMS, 0))
             for name in SUMS:
                 total[name] += group[name] or 0
-        col_keys.sort()
+        col_keys.sort(key=order.get)
         total_title = gettext('crm_analytics.msg_layout_total')
         headers = [strings[n]['string'] for n in rows]
         if cols:
@@ -162,7 +169,7 @@ class Layout(ModelSQL, ModelView):
                 return ratio(sums, measure)
             return sums[measure]
         lines = []
-        for row_key in sorted(table):
+        for row_key in sorted(table, key=order.get):
             cells = table[row_key]
             line = list(row_key)
             if cols:

@@ -129,6 +129,27 @@
         });
     }
 
+    // The year, month, week and day titles («Январь 2025») in the order
+    // of their ISO texts, which the groups carry, not as words
+    function sorters() {
+        var result = {};
+        state.describe.dimensions.forEach(function (dimension) {
+            var iso = {};
+            state.groups.forEach(function (group) {
+                if (group._sort && dimension[0] in group._sort) {
+                    iso[group[dimension[0]]] = group._sort[dimension[0]];
+                }
+            });
+            if (Object.keys(iso).length) {
+                result[dimension[1]] = function (a, b) {
+                    var x = a in iso ? iso[a] : a, y = b in iso ? iso[b] : b;
+                    return x < y ? -1 : x > y ? 1 : 0;
+                };
+            }
+        });
+        return result;
+    }
+
     function titles(names) {
         return names.map(function (n) { return state.titles[n]; });
     }
@@ -149,6 +170,7 @@
             rowOrder: state.rowOrder,
             colOrder: state.colOrder,
             exclusions: exclusions,
+            sorters: sorters(),
             hiddenAttributes: sums,
             hiddenFromAggregators: sums,
             unusedAttrsVertical: true,

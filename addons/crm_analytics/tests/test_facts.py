@@ -97,8 +97,15 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
             states = by(Fact.aggregate(['state', 'overdue']),
                 'state', 'overdue')
         self.assertEqual({k: r['count'] for k, r in rows.items()}, {
-                ('Ремонт', '2025-01'): 3, ('Ремонт', '2025-02'): 3,
-                ('Начисления', '2025-01'): 1, ('Начисления', '2025-02'): 3})
+                ('Ремонт', 'Январь 2025'): 3, ('Ремонт', 'Февраль 2025'): 3,
+                ('Начисления', 'Январь 2025'): 1,
+                ('Начисления', 'Февраль 2025'): 3})
+        # The months in the order of their ISO texts, which they carry
+        self.assertEqual(
+            [(r['month'], r['_sort']) for r in rows.values()
+                if r['reason_group'] == 'Ремонт'],
+            [('Январь 2025', {'month': '2025-01'}),
+                ('Февраль 2025', {'month': '2025-02'})])
         self.assertEqual({k: r['count'] for k, r in districts.items()},
             {'Центральный': 6, 'Заречный': 4})
         self.assertEqual(
@@ -153,13 +160,14 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
                 start='2025-01-31', end='2025-01-31')
             weeks = by(Fact.aggregate(['week', 'year']), 'week', 'year')
         self.assertEqual([(r['day'], r['count']) for r in february['rows']],
-            [('2025-02-01', 1)])
+            [('01.02.2025', 1)])
         self.assertEqual([(r['day'], r['count']) for r in january['rows']],
-            [('2025-01-31', 1)])
+            [('31.01.2025', 1)])
+        self.assertEqual(january['rows'][0]['_sort'], {'day': '2025-01-31'})
         # Monday 10.02 starts the week of #7 (10.02) and #8 (11.02);
         # Saturday 01.02 and Friday 31.01 are of the week from 27.01
-        self.assertEqual(weeks[('2025-02-10', '2025')]['count'], 2)
-        self.assertEqual(weeks[('2025-01-27', '2025')]['count'], 2)
+        self.assertEqual(weeks[('10.02.2025', '2025')]['count'], 2)
+        self.assertEqual(weeks[('27.01.2025', '2025')]['count'], 2)
         self.assertEqual(sum(r['count'] for r in weeks.values()), 10)
 
     @with_transaction()

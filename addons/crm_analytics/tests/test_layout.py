@@ -74,7 +74,7 @@ class CrmAnalyticsLayoutTestCase(_DBTestCase):
                 start=dt.date(2025, 1, 1), end=dt.date(2025, 2, 28))
         self.assertEqual(title, 'Причины по месяцам')
         self.assertEqual(headers,
-            ['Группа причин', '2025-01', '2025-02', 'Итого'])
+            ['Группа причин', 'Январь 2025', 'Февраль 2025', 'Итого'])
         self.assertEqual(rows, [['Начисления', 1, 3, 4], ['Ремонт', 3, 3, 6]])
         self.assertEqual(share[0],
             'Просрочка по источникам (01.01.2025 — 28.02.2025)')

@@ -119,7 +119,7 @@ class CrmAnalyticsMailingTestCase(_DBTestCase):
         # supervisor1's hand counts: «Начисления» 1 in January, 3 in
         # February; «Ремонт» 3 and 3
         self.assertEqual(rows[-3:], [
-                ['Группа причин', '2025-01', '2025-02', 'Итого'],
+                ['Группа причин', 'Январь 2025', 'Февраль 2025', 'Итого'],
                 ['Начисления', 1, 3, 4],
                 ['Ремонт', 3, 3, 6]])
         self.assertEqual((log.state, log.mailing, log.file_name, log.size,

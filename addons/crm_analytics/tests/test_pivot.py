@@ -221,10 +221,11 @@ class CrmAnalyticsPivotTestCase(RouteTestCase):
             counts[who] = {(r['reason_group'], r['month']): r['count']
                 for r in rows}
         self.assertEqual(counts['operator'],
-            {('Ремонт', '2025-01'): 3, ('Ремонт', '2025-02'): 3})
+            {('Ремонт', 'Январь 2025'): 3, ('Ремонт', 'Февраль 2025'): 3})
         self.assertEqual(counts['supervisor'], {
-                ('Ремонт', '2025-01'): 3, ('Ремонт', '2025-02'): 3,
-                ('Начисления', '2025-01'): 1, ('Начисления', '2025-02'): 3})
+                ('Ремонт', 'Январь 2025'): 3, ('Ремонт', 'Февраль 2025'): 3,
+                ('Начисления', 'Январь 2025'): 1,
+                ('Начисления', 'Февраль 2025'): 3})
         # The page's own link to the layout
         html = operator.get(pivot_url(DB_NAME, layout_id)).get_data(
             as_text=True)
@@ -234,7 +235,7 @@ class CrmAnalyticsPivotTestCase(RouteTestCase):
         "The page's table as XLSX and CSV; a malformed one refused"
         from openpyxl import load_workbook
         client = self.login('supervisor1')
-        headers = ['Группа причин', '2025-01', '2025-02', 'Итого']
+        headers = ['Группа причин', 'Январь 2025', 'Февраль 2025', 'Итого']
         rows = [['Начисления', 1, 3, 4], ['Ремонт', 3, 3, 6],
             ['Итого', 4, 6, 10]]
         data = self.call(client, 'crm.analytics.fact', 'render_table',
