@@ -90,6 +90,14 @@ def month_title(year, month):
     return gettext(f'crm_analytics.msg_board_month_{month}', year=year)
 
 
+def time_iso(name, value):
+    """The ISO text of a grouped year, month, week or day: a timestamp on
+    PostgreSQL, the text already on SQLite"""
+    if isinstance(value, dt.datetime):
+        return value.strftime(TIME_FORMATS[name])
+    return str(value)
+
+
 def time_title(name, iso):
     """The title a reader sees of the ISO text of a year, month, week (its
     Monday) or day: «2025», «Январь 2025», «06.01.2025»"""
@@ -328,9 +336,6 @@ class Fact(Model):
     def _rows(cls, dimensions, rows):
         "The fetched rows as dicts with titles of their values"
         labels = cls._labels(dimensions, rows)
-        isos = cls._labels(dimensions, rows, iso=True)
-        times = [name for name in dimensions
-            if DIMENSIONS[name].kind == 'time']
         result = []
         n = len(dimensions)
         for row in rows:
@@ -339,14 +344,17 @@ class Fact(Model):
             for measure in RATIOS:
                 values[measure] = ratio(values, measure)
             values['_ids'] = {}
+            values['_sort'] = {}
             for i, name in enumerate(dimensions):
                 key = row[i]
-                if DIMENSIONS[name].kind not in {'time', 'selection',
-                        'boolean', 'integer'}:
+                kind = DIMENSIONS[name].kind
+                if kind not in {'time', 'selection', 'boolean', 'integer'}:
                     values['_ids'][name] = key
                 values[name] = labels[name](key)
-            values['_sort'] = {name: isos[name](row[dimensions.index(name)])
-                for name in times}
+                if kind == 'time':
+                    # No value: its title, which sorts among the texts
+                    values['_sort'][name] = (time_iso(name, key)
+                        if key is not None else values[name])
             result.append(values)
         return result
 
@@ -369,10 +377,10 @@ class Fact(Model):
             elif kind == 'boolean':
                 labels[name] = lambda v: yes if v else no
             elif kind == 'time':
-                def title(v, name=name, f=TIME_FORMATS[name]):
+                def title(v, name=name):
                     if v is None:
                         return empty
-                    v = v.strftime(f) if isinstance(v, dt.datetime) else str(v)
+                    v = time_iso(name, v)
                     return v if iso else time_title(name, v)
                 labels[name] = title
             elif kind == 'integer':
