@@ -30,6 +30,7 @@ class Session:
 
     def __init__(self, base_url, database, login, password):
         self.url = f'{base_url.rstrip("/")}/{database}/rpc/'
+        self.address = urllib.parse.urlsplit(self.url)
         self.auth = None
         self.connection = None
         user_id, session, _ = self.call(
@@ -41,7 +42,7 @@ class Session:
 
     def _post(self, body, headers):
         "The answer's body, on the kept connection (a new one if it closed)"
-        url = urllib.parse.urlsplit(self.url)
+        url = self.address
         for attempt in range(2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
