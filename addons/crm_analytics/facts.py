@@ -290,9 +290,9 @@ class Fact(Model):
         in the order of the values"""
         dimensions = list(dimensions or [])
         cls._check(dimensions)
-        domain = [domain or [], cls.period_domain(start, end)]
         cursor = Transaction().connection.cursor()
-        cursor.execute(*cls._aggregate_query(dimensions, domain))
+        cursor.execute(*cls._aggregate_query(
+                dimensions, domain or [], start, end))
         rows = cursor.fetchall()
         return {
             'dimensions': dimensions,
@@ -300,19 +300,42 @@ class Fact(Model):
             }
 
     @classmethod
-    def _aggregate_query(cls, dimensions, domain):
-        "The query of aggregate's groups: keys d0…, then SUMS"
-        from_, where, columns, _ = cls._query(dimensions, domain, day=True)
+    def _aggregate_query(cls, dimensions, domain, start=None, end=None):
+        """The query of aggregate's groups of the appeals of domain
+        received from the day start to the day end: keys d0…, then SUMS"""
+        domain = [domain, cls.period_domain(start, end)]
+        return cls._group_days(dimensions, cls._days(dimensions, domain))
+
+    @classmethod
+    def _days(cls, dimensions, domain, where=None, hours=False):
+        """The appeals of domain grouped by the stored columns of the
+        dimensions, the local day of receipt for a time: keys d0…, then
+        SUMS; where(appeal table) narrows them; with hours, close_hours is
+        in hours on PostgreSQL too (an interval otherwise)"""
+        from_, where_, columns, appeal = cls._query(
+            dimensions, domain, day=True)
+        if where is not None:
+            where_ &= where(appeal)
         n = len(dimensions)
         # Grouped first by the stored columns, the days among them, then
         # the few day groups by their year, month or week: the database
         # truncates a few hundred days, not each appeal's (a third of the
         # query's time at a million appeals)
-        appeals = from_.select(*columns, where=where)
+        appeals = from_.select(*columns, where=where_)
         day_keys = [getattr(appeals, f'd{i}') for i in range(n)]
-        days = appeals.select(*day_keys, Count(Literal(1)).as_('count'),
-            *[Sum(getattr(appeals, s)).as_(s) for s in SUMS[1:]],
-            group_by=day_keys or None)
+        sums = [Sum(getattr(appeals, s)).as_(s) for s in SUMS[1:]]
+        if hours:
+            sums[SUMS.index('close_hours') - 1] = hours_of(
+                Sum(appeals.close_hours)).as_('close_hours')
+        return appeals.select(*day_keys, Count(Literal(1)).as_('count'),
+            *sums, group_by=day_keys or None)
+
+    @classmethod
+    def _group_days(cls, dimensions, days, hours=False):
+        """The groups of the dimensions' titles of the day groups days
+        (_days), their year, month or week for a time; hours: their
+        close_hours are in hours already"""
+        n = len(dimensions)
         labels = []
         for i, name in enumerate(dimensions):
             key = getattr(days, f'd{i}')
@@ -326,7 +349,9 @@ class Fact(Model):
         # A sum of sums is a numeric on PostgreSQL: read as an integer
         sums = [Coalesce(Sum(getattr(labelled, s)), 0).cast('BIGINT')
             for s in SUMS]
-        sums[SUMS.index('close_hours')] = hours_of(Sum(labelled.close_hours))
+        close_hours = Sum(labelled.close_hours)
+        sums[SUMS.index('close_hours')] = (Coalesce(close_hours, 0) if hours
+            else hours_of(close_hours))
         return labelled.select(*keys, *sums,
             group_by=keys or None,
             order_by=keys or None,
