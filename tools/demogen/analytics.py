@@ -71,6 +71,8 @@ class Analytics:
                         'actions': [('add', [action.action.id])]})
         self.summary['users'] = len(self.users)
         self.make_layouts()
+        # As the scheduled task does: the pivot reads the counted days
+        self.get('crm.analytics.rollup').refresh()
 
     def make_layouts(self):
         "The saved pivot layouts of the manager and the supervisor"
