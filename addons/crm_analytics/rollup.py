@@ -272,7 +272,8 @@ class Rollup(ModelSQL):
         with without_check_access():
             companies = Company.search([])
         zones = {zone(c.id).key for c in companies} | {zone().key}
-        return len(zones) == 1 and fixed_offset(ZoneInfo(zones.pop()))
+        return (len(zones) == 1
+            and fixed_offset(ZoneInfo(zones.pop())) is not None)
 
     @classmethod
     def days_query(cls, dimensions, plan, start, end):
