@@ -65,9 +65,10 @@ DAYS_SLICE = 200
 
 
 def pending(appeal, as_of):
-    "Open appeals that may become overdue after as_of without a change"
+    """Open appeals that may become overdue after as_of without a change;
+    never NULL (a NULL deadline), so that its negation is their opposite"""
     return (appeal.state.in_(OPEN_STATES) & (appeal.clock_stopped == Null)
-        & (appeal.deadline >= as_of))
+        & (appeal.deadline != Null) & (appeal.deadline >= as_of))
 
 
 def of_days(company, day, marked):

@@ -175,6 +175,24 @@ class CrmAnalyticsRollupTestCase(_DBTestCase):
         self.assertAllSame(w['supervisor1'])
 
     @with_transaction()
+    def test_open_without_deadline(self):
+        "An open appeal without a deadline is counted, never overdue"
+        pool = Pool()
+        Appeal = pool.get('crm.appeal')
+        Fact = pool.get('crm.analytics.fact')
+        Rollup = pool.get('crm.analytics.rollup')
+        w = world()
+        table = Appeal.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update([table.deadline], [None],
+                where=table.id.in_([w['appeals'][3].id, w['appeals'][4].id])))
+        Rollup.refresh()
+        with as_(w['supervisor1']):
+            total, = Fact.aggregate([])['rows']
+        self.assertEqual((total['count'], total['overdue_count']), (10, 3))
+        self.assertAllSame(w['supervisor1'])
+
+    @with_transaction()
     def test_rules(self):
         """Rules naming the organisation and the line apply to the rows;
         the others (observers) are counted live"""
