@@ -23,10 +23,12 @@ What the rows hold, and what stays counted live (crm.analytics.fact):
 The scheduled task (every 5 minutes) counts the marked days again; the
 first count (and one after a reset) counts every day."""
 import datetime as dt
+from collections import namedtuple
 from zoneinfo import ZoneInfo
 
-from sql import Null, Union
+from sql import Literal, Null, Union
 from sql.aggregate import Max, Sum
+from sql.conditionals import Coalesce
 from sql.operators import Or
 
 from trytond.backend import MAX_QUERY_PARAMS
@@ -62,6 +64,12 @@ RULE_FIELDS = {'company', 'support_line'}
 MAX_MARKED = 400
 # Days recounted by one statement
 DAYS_SLICE = 200
+
+
+# as_of: the time of the count; marked: {company: {day…}}; rows_domain:
+# the part of the user's rules the rows apply; beyond: a domain what else
+# the rules let him read meets (['OR']: nothing else)
+Plan = namedtuple('Plan', ['as_of', 'marked', 'rows_domain', 'beyond'])
 
 
 def pending(appeal, as_of):
@@ -109,8 +117,17 @@ def of_appeal_days(appeal, marked):
 
 
 def is_leaf(clause):
+    "Whether a domain's member is a clause (not a domain of them)"
     return (isinstance(clause, (list, tuple)) and bool(clause)
         and isinstance(clause[0], str) and clause[0] not in {'AND', 'OR'})
+
+
+def split(domain):
+    "The operator of a domain and its members"
+    items = list(domain)
+    if items and isinstance(items[0], str) and items[0] in {'AND', 'OR'}:
+        return items[0], items[1:]
+    return 'AND', items
 
 
 def simplified(domain):
@@ -119,10 +136,7 @@ def simplified(domain):
     of another (an operator's lines and observed appeals) has both ORed"""
     if is_leaf(domain):
         return domain
-    items = list(domain)
-    operator = 'AND'
-    if items and items[0] in {'AND', 'OR'}:
-        operator = items.pop(0)
+    operator, items = split(domain)
     items = [simplified(i) for i in items]
     true = [i for i in items if not is_leaf(i) and not i]
     if operator == 'OR' and true:
@@ -131,17 +145,35 @@ def simplified(domain):
     return [operator] + items if items else []
 
 
-def rule_fields(domain):
-    "The first names of the fields the domain's clauses name"
-    names = set()
+def restricted(domain, dropped):
+    """A domain of the rows' fields that implies the domain, or None
+    (false): a clause of another field is taken as false, so an operator's
+    «his lines or what he observes» becomes «his lines».  The members of
+    ORs so dropped are appended to dropped: what the domain holds beyond
+    the result meets one of them."""
+    if is_leaf(domain):
+        return domain if domain[0].split('.', 1)[0] in RULE_FIELDS else None
+    operator, items = split(domain)
+    parts = [restricted(i, dropped) for i in items]
+    kept = [p for p in parts if p is not None]
+    if operator == 'AND' and len(kept) < len(parts):
+        return None
+    if operator == 'OR':
+        if parts and not kept:
+            return None
+        dropped.extend(i for i, p in zip(items, parts) if p is None)
+    return [operator] + kept if kept else []
+
+
+def leaves(domain):
+    "The clauses of a domain, at any depth"
+    if is_leaf(domain):
+        yield domain
+        return
     for clause in domain:
-        if isinstance(clause, str):
-            continue
-        if is_leaf(clause):
-            names.add(clause[0].split('.', 1)[0])
-        elif isinstance(clause, (list, tuple)):
-            names |= rule_fields(clause)
-    return names
+        if isinstance(clause, (list, tuple)):
+            yield from leaves(clause)
+
 
 
 def fixed_offset(tz):
@@ -243,8 +275,7 @@ class Rollup(ModelSQL):
     @classmethod
     def plan(cls, dimensions, domain, start, end):
         """How the rows may count the groups of the dimensions for the
-        user, or None where they must be counted live: (as of, marked
-        days, the user's rule domain)"""
+        user (a Plan), or None where they must be counted live"""
         pool = Pool()
         Rule = pool.get('ir.rule')
         Dirty = pool.get('crm.analytics.rollup.dirty')
@@ -253,7 +284,13 @@ class Rollup(ModelSQL):
                 for n in dimensions):
             return None
         rule_domain = simplified(Rule.domain_get('crm.appeal', mode='read'))
-        if not rule_fields(rule_domain) <= RULE_FIELDS:
+        beyond = []
+        rows_domain = restricted(rule_domain, beyond)
+        if rows_domain is None:
+            return None
+        # The rest is counted live outside the rows' domain, which is
+        # then written on the appeal's own columns
+        if beyond and any('.' in c[0] for c in leaves(rows_domain)):
             return None
         if (start or end) and not cls._same_clock():
             return None
@@ -263,7 +300,7 @@ class Rollup(ModelSQL):
         _, marked = Dirty.marked()
         if sum(len(d) for d in marked.values()) > MAX_MARKED:
             return None
-        return as_of, marked, rule_domain
+        return Plan(as_of, marked, rows_domain, ['OR'] + beyond)
 
     @classmethod
     def _same_clock(cls):
@@ -280,15 +317,15 @@ class Rollup(ModelSQL):
     def days_query(cls, dimensions, plan, start, end):
         """The rows of the days not marked the user reads, in the
         period, grouped as Fact._days groups the appeals (hours)"""
-        _, marked, rule_domain = plan
-        tables, where = cls.search_domain(rule_domain, active_test=False)
+        tables, where = cls.search_domain(plan.rows_domain,
+            active_test=False)
         rollup, _ = tables[None]
         start, end = as_date(start), as_date(end)
         if start:
             where &= rollup.day >= start
         if end:
             where &= rollup.day <= end
-        excluded = of_days(rollup.company, rollup.day, marked)
+        excluded = of_days(rollup.company, rollup.day, plan.marked)
         if excluded is not None:
             where &= ~excluded
         keys = [getattr(rollup, 'day' if n in TIMES else COLUMNS[n]
@@ -387,6 +424,15 @@ class Appeal(metaclass=PoolMeta):
                 [a.id for a in appeals])
 
 
+def in_domain(appeal, domain):
+    """The condition on the appeal table of a domain of its own columns,
+    false where SQL would say NULL (so that its negation is the rest)"""
+    Appeal = Pool().get('crm.appeal')
+    _, where = Appeal.search_domain(domain, active_test=False,
+        tables={None: (appeal, None)})
+    return Coalesce(where, Literal(False))
+
+
 class Fact(metaclass=PoolMeta):
     __name__ = 'crm.analytics.fact'
 
@@ -396,8 +442,16 @@ class Fact(metaclass=PoolMeta):
         plan = Rollup.plan(dimensions, domain, start, end)
         if plan is None:
             return super()._aggregate_query(dimensions, domain, start, end)
-        as_of, marked, _ = plan
+        as_of, marked = plan.as_of, plan.marked
         domain = [domain, cls.period_domain(start, end)]
+
+        def elsewhere(appeal):
+            "Not pending and not of a marked day"
+            condition = ~pending(appeal, as_of)
+            days = of_appeal_days(appeal, marked)
+            if days is not None:
+                condition &= ~days
+            return condition
         # Apart, not ORed: the marked days are read from the facts' index
         # alone, the open appeals from theirs
         parts = [Rollup.days_query(dimensions, plan, start, end),
@@ -407,6 +461,13 @@ class Fact(metaclass=PoolMeta):
             parts.append(cls._days(dimensions, domain,
                     where=lambda a: (of_appeal_days(a, marked)
                         & ~pending(a, as_of)),
+                    hours=True))
+        if plan.beyond != ['OR']:
+            # What the user reads beyond the rows' domain (an operator's
+            # observed appeals of other lines), found by what it meets
+            parts.append(cls._days(dimensions, [domain, plan.beyond],
+                    where=lambda a: (~in_domain(a, plan.rows_domain)
+                        & elsewhere(a)),
                     hours=True))
         return cls._group_days(dimensions, Union(*parts, all_=True),
             hours=True)

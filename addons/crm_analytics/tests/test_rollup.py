@@ -7,7 +7,7 @@ import time
 from unittest.mock import patch
 
 from trytond.modules.crm_analytics import rollup as rollup_module
-from trytond.modules.crm_analytics.rollup import rule_fields, simplified
+from trytond.modules.crm_analytics.rollup import restricted, simplified
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -207,11 +207,24 @@ class CrmAnalyticsRollupTestCase(_DBTestCase):
         self.assertEqual(list(rows), [('УК Север',)])
         self.assertEqual(rows[('УК Север',)]['count'], 10)
         with as_(w['op1']):
-            self.assertFalse(planned(['organisation']))
+            self.assertTrue(planned(['organisation']))
             lines = figures(Fact.aggregate(['support_line']))
         self.assertEqual({k: v['count'] for k, v in lines.items()},
             {('1. Линия 1',): 5, ('(не указано)',): 1})
         self.assertAllSame(w['op1'])
+        # An appeal of line 2 operator1 observes: his rules' other member,
+        # counted live beside the rows of his lines
+        Appeal = pool.get('crm.appeal')
+        Appeal.write([w['appeals'][5]], {
+                'observers': [('add', [w['op1'].id])]})
+        Rollup.refresh()
+        with as_(w['op1']):
+            lines = figures(Fact.aggregate(['support_line']))
+        self.assertEqual({k: v['count'] for k, v in lines.items()},
+            {('1. Линия 1',): 5, ('(не указано)',): 1, ('2. Линия 2',): 1})
+        self.assertAllSame(w['op1'])
+        self.assertAllSame(w['op1'],
+            start=dt.date(2025, 1, 12), end=dt.date(2025, 2, 5))
         # A supervisor who is an operator too: his rules' OR holds the
         # supervisors' (every appeal) beside the operators' (lines and
         # observed appeals), which it makes moot
@@ -236,14 +249,22 @@ class CrmAnalyticsRollupTestCase(_DBTestCase):
             ['OR', ('observers', '=', 2),
                 ['AND', ('support_line', '=', None)]])
         self.assertEqual(simplified(['OR']), [])
-        # Only the clauses' fields count, in nested domains too
-        self.assertEqual(rule_fields(['AND',
+        # An OR's members of other fields are taken as false, and given
+        beyond = []
+        self.assertEqual(restricted(['AND',
                     [('company', 'in', [1])],
                     ['OR', ('support_line', '=', None),
                         ('support_line.users', '=', 3),
-                        ('observers', '=', 3)]]),
-            {'company', 'support_line', 'observers'})
-        self.assertEqual(rule_fields([]), set())
+                        ('observers', '=', 3)]], beyond),
+            ['AND', ['AND', ('company', 'in', [1])],
+                ['OR', ('support_line', '=', None),
+                    ('support_line.users', '=', 3)]])
+        self.assertEqual(beyond, [('observers', '=', 3)])
+        # In an AND, or alone in an OR, they make it false
+        self.assertIsNone(restricted(
+                [('company', 'in', [1]), ('observers', '=', 3)], []))
+        self.assertIsNone(restricted(['OR', ('observers', '=', 3)], []))
+        self.assertEqual(restricted([], []), [])
 
     @with_transaction()
     def test_live_where_the_rows_cannot(self):
