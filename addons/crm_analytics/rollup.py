@@ -14,11 +14,11 @@ What the rows hold, and what stays counted live (crm.analytics.fact):
   are never in the rows, always counted live (the open appeals' partial
   index finds them). The next count takes in those whose deadline has
   passed since, by recounting their days.
-- The rows are read under the user's record rules when those only name
-  the organisation and the line (the appeals' rules for operators and
-  supervisors); any other rule, a domain, a dimension not in the rows or
-  a period when the organisations' clocks differ is counted live, as
-  before.
+- The rows are read under the user's record rules as far as those name
+  the organisation and the line; what else an OR of his rules lets him
+  read (an operator's observed appeals) is counted live beside.  Any
+  other rule, a domain, a dimension not in the rows or a period when the
+  organisations' clocks differ is counted live, as before.
 
 The scheduled task (every 5 minutes) counts the marked days again; the
 first count (and one after a reset) counts every day."""
