@@ -185,6 +185,7 @@ def fixed_offset(tz):
 class Rollup(ModelSQL):
     "Appeal Facts by Day"
     __name__ = 'crm.analytics.rollup'
+    __string__ = "Appeal Facts by Day"
     company = fields.Many2One('company.company', "Organisation",
         required=True, ondelete='CASCADE')
     support_line = fields.Many2One('crm.support_line', "Support Line")
@@ -340,6 +341,7 @@ class Rollup(ModelSQL):
 class Dirty(ModelSQL):
     "Appeal Facts by Day, Days to Count Again"
     __name__ = 'crm.analytics.rollup.dirty'
+    __string__ = "Appeal Facts by Day, Days to Count Again"
     company = fields.Integer("Organisation")
     day = fields.Date("Day")
 
@@ -383,6 +385,7 @@ class Dirty(ModelSQL):
 class Clock(ModelSQL):
     "Appeal Facts by Day, Time of the Count"
     __name__ = 'crm.analytics.rollup.clock'
+    __string__ = "Appeal Facts by Day, Time of the Count"
     counted = fields.Timestamp("Counted")
 
     @classmethod
