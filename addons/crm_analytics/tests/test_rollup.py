@@ -42,6 +42,22 @@ def live(*args, **kwargs):
         return Fact.aggregate(*args, **kwargs)
 
 
+def set_deadline(appeals, deadline):
+    "The appeals' deadline set by SQL: a change that marks no day"
+    table = Pool().get('crm.appeal').__table__()
+    Transaction().connection.cursor().execute(*table.update(
+            [table.deadline], [deadline],
+            where=table.id.in_([a.id for a in appeals])))
+
+
+def total(user):
+    "The user's facts without a dimension"
+    Fact = Pool().get('crm.analytics.fact')
+    with as_(user):
+        row, = Fact.aggregate([])['rows']
+    return row
+
+
 def planned(dimensions, start=None, end=None):
     "Whether the user's facts of the dimensions are read from the rows"
     Rollup = Pool().get('crm.analytics.rollup')
@@ -146,29 +162,22 @@ class CrmAnalyticsRollupTestCase(_DBTestCase):
     @with_transaction()
     def test_deadline_passes_without_a_change(self):
         "An open appeal past its deadline after the count is overdue"
-        pool = Pool()
-        Appeal = pool.get('crm.appeal')
-        Fact = pool.get('crm.analytics.fact')
-        Rollup = pool.get('crm.analytics.rollup')
+        Rollup = Pool().get('crm.analytics.rollup')
         w = world()
         # #5 (in work) due in a second, not by a change
-        table = Appeal.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.update([table.deadline],
-                [dt.datetime.now() + dt.timedelta(seconds=1)],
-                where=table.id == w['appeals'][4].id))
+        set_deadline([w['appeals'][4]],
+            dt.datetime.now() + dt.timedelta(seconds=1))
         Rollup.refresh()
-        with as_(w['supervisor1']):
-            before, = Fact.aggregate([])['rows']
+        before = total(w['supervisor1'])
         time.sleep(1.2)
-        with as_(w['supervisor1']):
-            after, = Fact.aggregate([])['rows']
+        after = total(w['supervisor1'])
         self.assertEqual(after['overdue_count'],
             before['overdue_count'] + 1)
         self.assertAllSame(w['supervisor1'])
         # The next count takes it in: its day is counted again
         Rollup.refresh()
         rollup = Rollup.__table__()
+        cursor = Transaction().connection.cursor()
         cursor.execute(*rollup.select(rollup.overdue_count,
                 where=rollup.day == dt.date(2025, 2, 5)))
         self.assertEqual([r[0] for r in cursor], [1])
@@ -177,19 +186,12 @@ class CrmAnalyticsRollupTestCase(_DBTestCase):
     @with_transaction()
     def test_open_without_deadline(self):
         "An open appeal without a deadline is counted, never overdue"
-        pool = Pool()
-        Appeal = pool.get('crm.appeal')
-        Fact = pool.get('crm.analytics.fact')
-        Rollup = pool.get('crm.analytics.rollup')
+        Rollup = Pool().get('crm.analytics.rollup')
         w = world()
-        table = Appeal.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.update([table.deadline], [None],
-                where=table.id.in_([w['appeals'][3].id, w['appeals'][4].id])))
+        set_deadline(w['appeals'][3:5], None)
         Rollup.refresh()
-        with as_(w['supervisor1']):
-            total, = Fact.aggregate([])['rows']
-        self.assertEqual((total['count'], total['overdue_count']), (10, 3))
+        row = total(w['supervisor1'])
+        self.assertEqual((row['count'], row['overdue_count']), (10, 3))
         self.assertAllSame(w['supervisor1'])
 
     @with_transaction()
