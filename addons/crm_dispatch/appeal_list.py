@@ -6,7 +6,8 @@ record rules and instances, eight of them for the operator's queue.  The
 list shows instead the names below, read for all its rows at once by one
 query over the targets' own columns and composed by the same functions
 the targets' display names use.  They are searched and sorted as the
-many-to-ones they stand for."""
+many-to-ones they stand for.  The names of the small catalogues among them
+are looked up in memory instead (list_labels.py), composed by the same SQL."""
 from sql import Literal, Null
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.operators import Concat
@@ -111,20 +112,26 @@ def _order(many2one):
     return classmethod(order)
 
 
+def label_query(many2one):
+    """(from, id column, display name) of the rows of many2one's target,
+    the company's name being its party's"""
+    pool = Pool()
+    model, label = TARGETS[many2one]
+    target = pool.get(model).__table__()
+    if many2one == 'company':
+        party = pool.get('party.party').__table__()
+        return (target.join(party, condition=target.party == party.id),
+            target.id, party_label(party))
+    return target, target.id, label(target)
+
+
 def _column(many2one):
     """The display name of many2one as a sub-query of the appeal's row: the
     whole list in the one query of its read, no getter, no instance"""
     def column(cls, tables):
-        pool = Pool()
         table, _ = tables[None]
-        reference = getattr(table, many2one)
-        model, label = TARGETS[many2one]
-        target = pool.get(model).__table__()
-        if many2one == 'company':
-            party = pool.get('party.party').__table__()
-            return target.join(party, condition=target.party == party.id
-                ).select(party_label(party), where=target.id == reference)
-        return target.select(label(target), where=target.id == reference)
+        from_, id_, label = label_query(many2one)
+        return from_.select(label, where=id_ == getattr(table, many2one))
     return classmethod(column)
 
 
