@@ -106,8 +106,13 @@ class Server:
         self.tmp.cleanup()
 
 
+# Calls before the timed ones: psycopg prepares a statement on its fifth
+# run on a connection, and the server's pool has a few connections
+WARM_UP = 20
+
+
 def _time(func, repeat):
-    for _ in range(5):  # warm-up
+    for _ in range(WARM_UP):
         func()
     timings = []
     for _ in range(repeat):
