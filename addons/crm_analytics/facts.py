@@ -144,7 +144,19 @@ def ratio(values, measure):
     return round(value * factor, 2) if value is not None else None
 
 
-class Fact(Model):
+class SumFields(Model):
+    "The measures that add up (SUMS): counted live or ahead by day"
+    __slots__ = ()
+    count = fields.Integer("Appeals")
+    overdue_count = fields.Integer("Overdue Appeals")
+    closed_count = fields.Integer("Closed Appeals")
+    close_hours = fields.Float("Hours to Close, Total")
+    rated_count = fields.Integer("Rated Appeals")
+    rating_sum = fields.Integer("Stars, Total")
+    labour_minutes = fields.Integer("Labour Time, Minutes")
+
+
+class Fact(SumFields, Model):
     "Appeal Facts"
     __name__ = 'crm.analytics.fact'
     __string__ = "Appeal Facts"
@@ -167,13 +179,6 @@ class Fact(Model):
     day = fields.Char("Day")
     overdue = fields.Boolean("Overdue")
     rating = fields.Integer("Rating")
-    count = fields.Integer("Appeals")
-    overdue_count = fields.Integer("Overdue Appeals")
-    closed_count = fields.Integer("Closed Appeals")
-    close_hours = fields.Float("Hours to Close, Total")
-    rated_count = fields.Integer("Rated Appeals")
-    rating_sum = fields.Integer("Stars, Total")
-    labour_minutes = fields.Integer("Labour Time, Minutes")
     overdue_share = fields.Float("Overdue, %")
     avg_close_hours = fields.Float("Average Hours to Close")
     avg_rating = fields.Float("Average Rating")

@@ -39,7 +39,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
-from .facts import SUMS
+from .facts import SUMS, SumFields
 from .period import as_date, utc_bounds, zone
 
 # The dimensions the rows hold (their column), the times by their day
@@ -182,7 +182,7 @@ def fixed_offset(tz):
     return offsets.pop() if len(offsets) == 1 else None
 
 
-class Rollup(ModelSQL):
+class Rollup(SumFields, ModelSQL):
     "Appeal Facts by Day"
     __name__ = 'crm.analytics.rollup'
     __string__ = "Appeal Facts by Day"
@@ -196,13 +196,6 @@ class Rollup(ModelSQL):
     appeal_type = fields.Many2One('crm.appeal.type', "Type")
     state = fields.Char("State")
     overdue = fields.Boolean("Overdue")
-    count = fields.Integer("Appeals")
-    overdue_count = fields.Integer("Overdue Appeals")
-    closed_count = fields.Integer("Closed Appeals")
-    close_hours = fields.Float("Hours to Close, Total")
-    rated_count = fields.Integer("Rated Appeals")
-    rating_sum = fields.Integer("Stars, Total")
-    labour_minutes = fields.Integer("Labour Time, Minutes")
 
     @classmethod
     def __setup__(cls):
