@@ -12,6 +12,9 @@ them: the figures are those between two counts, the marked days and the
 open appeals not yet due counted live."""
 import statistics
 
+from sql import Literal
+from sql.aggregate import Count
+
 from .database import root_cursor, user_context, vacuum
 from .report import out, percentile, table
 from .rpc import Session
@@ -174,17 +177,11 @@ def _count_ahead(pool, database):
             'WHERE k <= %s', (MARKED_DAYS,))
         marked = cursor.rowcount
         appeal = Appeal.__table__()
-        cursor.execute(*appeal.select(Count_(),
+        cursor.execute(*appeal.select(Count(Literal(1)),
                 where=pending(appeal, Clock.as_of())))
         live, = cursor.fetchone()
         transaction.commit()
     return seconds, rows, marked, live
-
-
-def Count_():
-    from sql import Literal
-    from sql.aggregate import Count
-    return Count(Literal(1))
 
 
 def _refresh(pool, database):

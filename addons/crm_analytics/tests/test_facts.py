@@ -4,6 +4,9 @@ organisation's local time in the period and the time dimensions, paging
 of the feed, and Russian refusals."""
 import datetime as dt
 
+from sql import Literal
+from sql.aggregate import Count
+
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.modules.crm_analytics.facts import DIMENSIONS
@@ -130,7 +133,7 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
         appeal = Appeal.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*appeal.select(appeal.source, appeal.company,
-                Count_(), group_by=[appeal.source, appeal.company]))
+                Count(Literal(1)), group_by=[appeal.source, appeal.company]))
         expected = {(s, c): n for s, c, n in cursor}
         got = {(r['_ids']['source'], r['_ids']['organisation']): r['count']
             for r in Fact.aggregate(['source', 'organisation'])['rows']}
@@ -267,9 +270,3 @@ class CrmAnalyticsFactsTestCase(_DBTestCase):
         self.assertRegex(plan, r'Index Only Scan using \S+ on crm_appeal ')
         self.assertNotRegex(plan, r'(Seq|Index|Bitmap Heap) Scan .*on crm_appeal ')
         self.assertIn('received_date >=', plan)
-
-
-def Count_():
-    from sql import Literal
-    from sql.aggregate import Count
-    return Count(Literal(1))
