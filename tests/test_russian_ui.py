@@ -86,3 +86,18 @@ def test_web_client_named_after_the_product(crm_server):
     assert f"TITLE = '{PRODUCT}'" in script
     assert 'Sao.config.title = TITLE' in script
     assert "jQuery('#title').text(TITLE)" in script
+
+
+def test_model_names_in_russian(walk_setup):
+    """Every model of the product is named in Russian where the admin
+    meets it (models, access rights, record rules, triggers, exports)"""
+    base_url, database, admin, _ = walk_setup
+    context = admin.call('model.res.user.get_preferences', True, {})
+    models = admin.call('model.ir.model.search_read',
+        [('module', 'in', ['crm_dispatch', 'crm_portal', 'crm_billing',
+                    'crm_analytics'])],
+        0, None, None, ['name', 'string'], context)
+    assert len(models) > 50
+    english = {m['name']: m['string'] for m in models
+        if english_words(m['string']) or not m['string']}
+    assert not english, f'models named in English: {english}'

@@ -118,6 +118,7 @@ class BoardView(ModelSQL, ModelView):
 class BoardLine(BoardView):
     "Dashboard: Open Appeals by Line"
     __name__ = 'crm.analytics.board.line'
+    __string__ = "Dashboard: Open Appeals by Line"
     support_line = fields.Many2One('crm.support_line', "Line",
         readonly=True)
     # In the view's SQL: a getter would read each row back through the
@@ -173,6 +174,7 @@ class BoardLine(BoardView):
 class BoardSource(BoardView):
     "Dashboard: Appeals by Organisation and Source"
     __name__ = 'crm.analytics.board.source'
+    __string__ = "Dashboard: Appeals by Organisation and Source"
     source = fields.Many2One('crm.appeal.source', "Source", readonly=True)
     appeals = fields.Integer("Appeals", readonly=True)
     open = fields.Integer("Open", readonly=True,
@@ -209,6 +211,7 @@ class BoardSource(BoardView):
 class BoardPeriod(BoardView):
     "Dashboard: Accepted Appeals by Month and Stage"
     __name__ = 'crm.analytics.board.period'
+    __string__ = "Dashboard: Accepted Appeals by Month and Stage"
     month = fields.Date("Month", readonly=True,
         help="The first day of the month the appeals were received in.")
     month_name = fields.Function(fields.Char("Month"), 'get_month_name')
