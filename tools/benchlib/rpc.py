@@ -1,7 +1,8 @@
 """The operator queue list read through JSON-RPC the way the web client
 (sao 8) reads it.  Like a browser, a session keeps its connection open
-from one call to the next (HTTP/1.1, which trytond's threaded server
-keeps alive), and it accepts gzip: trytond
+from one call to the next while the server allows (trytond's own server,
+werkzeug 3, closes it after every answer: a browser reconnects too, and
+so does the session), and it accepts gzip: trytond
 streams a longer answer token by token to a client that does not, one
 socket write per JSON token, and 80 rows then cost ~0.3 s more.  sao's calls: `search` of 80 ids, then one `read` of the list view's
 eager fields with the display names of many-to-one columns, the labels of

@@ -183,8 +183,8 @@ def bench_rpc(uri, database, repeat, line_id, companies):
 
 def report_rpc(r):
     out("(c) Through JSON-RPC as operator1 (search + read of the list "
-        "columns as sao sends them, gzip, on one kept-alive connection "
-        "as a browser's) against hand-written SQL")
+        "columns as sao sends them, gzip, a connection per call as "
+        "trytond's server closes each) against hand-written SQL")
     rows = []
     t = r['timings']
 
