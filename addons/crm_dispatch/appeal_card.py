@@ -13,6 +13,7 @@ from trytond.pyson import Eval
 from trytond.transaction import check_access
 
 from .appeal_lifecycle import OPEN_STATES
+from .speedups import read_computed
 
 # The card lists at most so many other appeals of an applicant or premise,
 # the latest first (a building manager's flat may have hundreds)
@@ -126,16 +127,14 @@ class AppealCard(metaclass=PoolMeta):
         in the query of every read of the queue"""
         if 'time_left' not in fields_names:
             return super().read(ids, fields_names)
-        extra = [n for n in TIME_LEFT_COLUMNS if n not in fields_names]
-        rows = super().read(ids,
-            [n for n in fields_names if n != 'time_left'] + extra)
-        time_left, now = TimeLeft(), dt.datetime.now()
-        for row in rows:
-            row['time_left'] = time_left.words(
-                *(row[n] for n in TIME_LEFT_COLUMNS), now)
-            for name in extra:
-                del row[name]
-        return rows
+
+        def word(rows):
+            time_left, now = TimeLeft(), dt.datetime.now()
+            for row in rows:
+                row['time_left'] = time_left.words(
+                    *(row[n] for n in TIME_LEFT_COLUMNS), now)
+        return read_computed(super().read, ids, fields_names, {'time_left'},
+            TIME_LEFT_COLUMNS, word)
 
     @classmethod
     def get_time_left(cls, appeals, name):

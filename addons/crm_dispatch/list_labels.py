@@ -24,6 +24,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .appeal_list import COLUMNS, label_query
+from .speedups import read_computed
 
 # name column: its many-to-one, for the targets small enough to keep whole
 # (the applicants and buildings of a million appeals are not)
@@ -59,24 +60,21 @@ class Appeal(metaclass=PoolMeta):
         named = [n for n in fields_names if n in CATALOGUES]
         if not named:
             return super().read(ids, fields_names)
-        many2ones = {CATALOGUES[n] for n in named}
-        extra = [m for m in many2ones if m not in fields_names]
-        rows = super().read(ids,
-            [n for n in fields_names if n not in CATALOGUES] + extra)
-        names = {}
-        for many2one in many2ones:
-            found = labels(many2one)
-            if any(r[many2one] is not None and r[many2one] not in found
-                    for r in rows):
-                found = labels(many2one, refresh=True)
-            names[many2one] = found
-        for row in rows:
-            for name in named:
-                many2one = CATALOGUES[name]
-                row[name] = names[many2one].get(row[many2one])
-            for name in extra:
-                del row[name]
-        return rows
+        many2ones = sorted({CATALOGUES[n] for n in named})
+
+        def name(rows):
+            found = {}
+            for many2one in many2ones:
+                found[many2one] = labels(many2one)
+                if any(r[many2one] is not None
+                        and r[many2one] not in found[many2one] for r in rows):
+                    found[many2one] = labels(many2one, refresh=True)
+            for row in rows:
+                for column in named:
+                    many2one = CATALOGUES[column]
+                    row[column] = found[many2one].get(row[many2one])
+        return read_computed(super().read, ids, fields_names, set(named),
+            many2ones, name)
 
 
 class _Catalogue:

@@ -305,13 +305,25 @@ def read_with_labels(read, model, ids, fields_names):
             names.append(name)
     if not labelled:
         return read(ids, fields_names)
-    extra = [f.name for f in labelled if f.name not in names]
-    rows = read(ids, names + extra)
-    for field in labelled:
-        selection = field.get_selection(model, field.name, None)
-        for row in rows:
-            row[field.name + ':string'] = field.get_selection_string(
-                selection, row[field.name])
+
+    def label(rows):
+        for field in labelled:
+            selection = field.get_selection(model, field.name, None)
+            for row in rows:
+                row[field.name + ':string'] = field.get_selection_string(
+                    selection, row[field.name])
+    return read_computed(read, ids, fields_names,
+        {f.name + ':string' for f in labelled}, [f.name for f in labelled],
+        label)
+
+
+def read_computed(read, ids, fields_names, computed, columns, compute):
+    """read(ids, fields_names) with the names computed set by
+    compute(rows) from the columns, which are read for it and dropped from
+    the rows unless asked for"""
+    extra = [c for c in columns if c not in fields_names]
+    rows = read(ids, [n for n in fields_names if n not in computed] + extra)
+    compute(rows)
     for row in rows:
         for name in extra:
             del row[name]
