@@ -7,6 +7,7 @@ client calls itself by the product's name.
 A failure lists each English text with the msgctxt of its translation
 (add it to addons/crm_dispatch/locale/ru.po, or locale/override/ru.po for
 a text of Tryton's own modules) and where the walk met it."""
+import os
 import urllib.request
 
 import pytest
@@ -19,6 +20,7 @@ from .russian_walk import Walk, english_words, report, wizard_states
 # manager: crm_analytics's demo user (tools/demogen/analytics.py)
 USERS = [s[0] for s in STAFF] + ['admin', 'manager']
 PRODUCT = 'CRM обращений'
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope='module')
@@ -86,6 +88,25 @@ def test_web_client_named_after_the_product(crm_server):
     assert f"TITLE = '{PRODUCT}'" in script
     assert 'Sao.config.title = TITLE' in script
     assert "jQuery('#title').text(TITLE)" in script
+
+
+def test_one_translation_per_name():
+    """A model's, field's or help's name is translated once per addon: of
+    two entries of one msgctxt Tryton keeps the later one silently, and
+    the earlier one misleads whoever edits it"""
+    import collections
+    import glob
+
+    import polib
+    repeated = {}
+    for path in sorted(glob.glob(os.path.join(ROOT, 'addons', '*',
+                    'locale', 'ru.po'))):
+        contexts = collections.Counter(e.msgctxt
+            for e in polib.pofile(path) if not e.obsolete
+            and e.msgctxt.split(':')[0] in {'model', 'field', 'help'})
+        repeated.update({(os.path.relpath(path, ROOT), c): n
+                for c, n in contexts.items() if n > 1})
+    assert not repeated, f'translated more than once: {repeated}'
 
 
 def test_model_names_in_russian(walk_setup):

@@ -231,6 +231,7 @@ class ExtraField(DeactivableMixin, DictSchemaMixin, ModelSQL, ModelView):
 class ExtraFieldReason(ModelSQL):
     "Extra field - Reason"
     __name__ = 'crm.appeal.extra_field-crm.appeal.reason'
+    __string__ = "Extra field - Reason"
     field = fields.Many2One('crm.appeal.extra_field', "Field",
         required=True, ondelete='CASCADE')
     reason = fields.Many2One('crm.appeal.reason', "Reason",
@@ -249,6 +250,7 @@ class ExtraFieldReason(ModelSQL):
 class ExtraFieldReasonGroup(ModelSQL):
     "Extra field - Reason group"
     __name__ = 'crm.appeal.extra_field-crm.appeal.reason.group'
+    __string__ = "Extra field - Reason group"
     field = fields.Many2One('crm.appeal.extra_field', "Field",
         required=True, ondelete='CASCADE')
     group = fields.Many2One('crm.appeal.reason.group', "Reason Group",

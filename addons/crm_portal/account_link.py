@@ -44,6 +44,7 @@ def parse_area(value):
 class AccountLink(ModelSQL, ModelView):
     "Portal Account Link"
     __name__ = 'crm.portal.account.link'
+    __string__ = "Portal Account Link"
     _history = True
 
     web_user = fields.Many2One('web.user', "Resident", required=True,

@@ -6,6 +6,7 @@ from trytond.pool import Pool
 class Agreement(DeactivableMixin, ModelSQL, ModelView):
     "Portal User Agreement"
     __name__ = 'crm.portal.agreement'
+    __string__ = "Portal User Agreement"
     _history = True
 
     version = fields.Char("Version", required=True)

@@ -29,6 +29,7 @@ AUTHORS = [
 class AppealMessage(AppealNote, ModelSQL, ModelView):
     "Appeal Message"
     __name__ = 'crm.appeal.message'
+    __string__ = "Appeal Message"
 
     appeal = fields.Many2One('crm.appeal', "Appeal", required=True,
         ondelete='CASCADE', states={'readonly': Eval('id', -1) >= 0})

@@ -18,6 +18,7 @@ KINDS = [
 class Notification(ModelSQL, ModelView):
     "Portal Notification"
     __name__ = 'crm.portal.notification'
+    __string__ = "Portal Notification"
 
     web_user = fields.Many2One('web.user', "Resident", required=True,
         ondelete='CASCADE', readonly=True)
