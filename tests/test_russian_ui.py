@@ -110,15 +110,17 @@ def test_one_translation_per_name():
 
 
 def test_model_names_in_russian(walk_setup):
-    """Every model of the product is named in Russian where the admin
-    meets it (models, access rights, record rules, triggers, exports)"""
+    """Every model, the product's and Tryton's own (ir, res, party...), is
+    named in Russian where the admin meets it (models, access rights,
+    record rules, triggers, exports)"""
     base_url, database, admin, _ = walk_setup
     context = admin.call('model.res.user.get_preferences', True, {})
-    models = admin.call('model.ir.model.search_read',
-        [('module', 'in', ['crm_dispatch', 'crm_portal', 'crm_billing',
-                    'crm_analytics'])],
-        0, None, None, ['name', 'string'], context)
-    assert len(models) > 50
+    models = admin.call('model.ir.model.search_read', [],
+        0, None, None, ['name', 'string', 'module'], context)
+    modules = {m['module'] for m in models}
+    assert {'ir', 'res', 'party', 'company', 'crm_dispatch', 'crm_portal',
+        'crm_billing', 'crm_analytics'} <= modules
+    assert len(models) > 250
     english = {m['name']: m['string'] for m in models
         if english_words(m['string']) or not m['string']}
     assert not english, f'models named in English: {english}'
