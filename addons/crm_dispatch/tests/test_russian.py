@@ -48,6 +48,27 @@ class CrmDispatchRussianTestCase(_DBTestCase):
                     sorted(PLACEHOLDER.findall(msgid)))
 
     @with_transaction()
+    def test_core_names_found_in_russian(self):
+        """The admin finds Tryton's own models and fields by the Russian
+        names he reads: override/ru.po replaces their translation rows
+        (msgctxt «…:module.»), so that no untranslated row of the module
+        beside ours wins the search (SQLite takes the least of them)"""
+        pool = Pool()
+        Model = pool.get('ir.model')
+        Field = pool.get('ir.model.field')
+        for text in ['Кэш аватара', 'кэш АВАТАРА']:
+            with self.subTest(text=text):
+                models = Model.search([('string', 'ilike', f'%{text}%')])
+                self.assertEqual([m.name for m in models], ['ir.avatar.cache'])
+        model, = Model.search([('string', '=', 'Кэш аватара')])
+        self.assertEqual(model.string, 'Кэш аватара')
+        fields = Field.search([
+                ('model', '=', 'company.employee'),
+                ('string', 'ilike', 'дата окончания'),
+                ])
+        self.assertEqual([f.name for f in fields], ['end_date'])
+
+    @with_transaction()
     def test_core_messages_in_russian(self):
         "Every message of ir, res, party, company... reads in Russian"
         pool = Pool()
