@@ -7,20 +7,22 @@ client calls itself by the product's name.
 A failure lists each English text with the msgctxt of its translation
 (add it to addons/crm_dispatch/locale/ru.po, or locale/override/ru.po for
 a text of Tryton's own modules) and where the walk met it."""
+import collections
+import glob
 import os
 import urllib.request
 
+import polib
 import pytest
 
 from tools.demogen.data import STAFF
 
-from .demo_server import Session
+from .demo_server import ROOT, Session
 from .russian_walk import Walk, english_words, report, wizard_states
 
 # manager: crm_analytics's demo user (tools/demogen/analytics.py)
 USERS = [s[0] for s in STAFF] + ['admin', 'manager']
 PRODUCT = 'CRM обращений'
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope='module')
@@ -94,10 +96,6 @@ def test_one_translation_per_name():
     """A model's, field's or help's name is translated once per addon: of
     two entries of one msgctxt Tryton keeps the later one silently, and
     the earlier one misleads whoever edits it"""
-    import collections
-    import glob
-
-    import polib
     repeated = {}
     for path in sorted(glob.glob(os.path.join(ROOT, 'addons', '*',
                     'locale', 'ru.po'))):

@@ -21,10 +21,11 @@ request.
 psycopg converts a query's text (its %s marks) anew on each run unless the
 text is at most 4 KB with at most 50 values.  The read of a page of the
 appeal list (4 KB, 51 values as operator1 reads it, before its catalogue
-names came from memory) was converted every time, 1 ms of each read; the
-read of an appeal's card still is longer.  Texts up to 32 KB with up to 1,000 values are
-kept in psycopg's cache of the last 128 conversions (a few megabytes at
-most)."""
+names came from memory) was converted every time, 1 ms of each read; it
+is under those limits now (2.9 KB, 40 values), but a read of more columns
+or a search with long lists is not.  Texts up to 32 KB with up to 1,000
+values are kept in psycopg's cache of the last 128 conversions (a few
+megabytes at most)."""
 import time
 
 import psycopg._queries
