@@ -9,10 +9,12 @@ it with the web client (sao) on a free loopback port.
 import json
 import os
 import pathlib
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from base64 import b64encode
 
@@ -23,12 +25,29 @@ VENV_BIN = pathlib.Path(sys.executable).parent
 SAO = ROOT / 'web' / 'node_modules' / 'tryton-sao'
 MODULES = os.environ.get('BROWSER_MODULES', 'crm_dispatch,crm_portal,crm_billing,crm_analytics').split(',')
 PASSWORD = 'demo1234'
+# A request unanswered this long means a hung server (the slowest, a PDF
+# blank or the first read of a large list, takes a few seconds)
+RPC_SECONDS = 60
+# Where the threads' stacks of a hung server are written for the CI's log
+HANGS = pathlib.Path(
+    os.environ.get('TEST_OUTPUT') or ROOT / 'test-output') / 'server-hangs.log'
+# Started trytond in which SIGUSR1 writes every thread's stack to the log
+TRYTOND = ('import faulthandler, signal, sys\n'
+    'faulthandler.register(signal.SIGUSR1, all_threads=True)\n'
+    'from trytond.cli import main\n'
+    'sys.argv[0] = "trytond"\n'
+    'sys.exit(main())\n')
 
 
 def _free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+def _timed_out(error):
+    return isinstance(error, TimeoutError) or isinstance(
+        getattr(error, 'reason', None), TimeoutError)
 
 
 def _tail(path, lines=60):
@@ -44,10 +63,77 @@ class RPCError(Exception):
     pass
 
 
+class DemoServer:
+    """trytond serving the demo database; one that stops answering is
+    restarted after its threads' stacks are written to its log and to
+    HANGS, so that one stuck request fails one test, not every later one"""
+    running = {}  # base URL: DemoServer
+
+    def __init__(self, conf, database, env, log, port):
+        self.conf, self.database, self.env = conf, database, env
+        self.log = log
+        self.base_url = f'http://127.0.0.1:{port}/'
+        self.process = None
+
+    def start(self):
+        with self.log.open('a') as log:
+            self.process = subprocess.Popen(
+                [str(VENV_BIN / 'python'), '-c', TRYTOND,
+                    '-c', str(self.conf),
+                    '--logconf', str(ROOT / 'config' / 'logging.conf'),
+                    '-d', self.database],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f'trytond exited with {self.process.returncode}:'
+                    f'\n{_tail(self.log)}', pytrace=False)
+            try:
+                with urllib.request.urlopen(self.base_url, timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f'trytond did not answer on {self.base_url}:\n'
+                    f'{_tail(self.log)}', pytrace=False)
+            time.sleep(0.5)
+        self.running[self.base_url] = self
+
+    def stop(self):
+        self.running.pop(self.base_url, None)
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def restart_hung(self, what):
+        "The stacks of the hung server's threads; the server restarted"
+        start = self.log.stat().st_size
+        self.process.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        with self.log.open(errors='replace') as log:
+            log.seek(start)
+            stacks = log.read()
+        HANGS.parent.mkdir(parents=True, exist_ok=True)
+        with HANGS.open('a') as hangs:
+            hangs.write(f'=== {time.strftime("%H:%M:%S")} {what}: '
+                f'no answer in {RPC_SECONDS} s\n{stacks}\n')
+        self.stop()
+        self.start()
+        return stacks
+
+
 class Session:
     "A JSON-RPC session of one user, as sao opens it"
 
     def __init__(self, base_url, database, login, password=PASSWORD):
+        self.base_url = base_url
         self.url = f'{base_url}{database}/rpc/'
         self.login = login
         self.auth = None
@@ -64,8 +150,18 @@ class Session:
             headers={'Content-Type': 'application/json'})
         if self.auth:
             request.add_header('Authorization', self.auth)
-        with urllib.request.urlopen(request, timeout=60) as response:
-            answer = json.load(response)
+        try:
+            with urllib.request.urlopen(
+                    request, timeout=RPC_SECONDS) as response:
+                answer = json.load(response)
+        except (TimeoutError, urllib.error.URLError) as error:
+            hung = DemoServer.running.get(self.base_url)
+            if hung is None or not _timed_out(error):
+                raise
+            stacks = hung.restart_hung(f'{self.login}: {method}')
+            raise TimeoutError(f'{method} of {self.login}: no answer in '
+                f'{RPC_SECONDS} s; the server was restarted; its threads '
+                f'(also in {HANGS}):\n{stacks[-6000:]}') from error
         if answer.get('error'):
             raise RPCError(answer['error'])
         return answer['result']
@@ -110,7 +206,7 @@ def crm_server(tmp_path_factory, crm_mailbox):
         '[session]\n'
         'timeout = 3600\n'
         '[email]\n'
-        f'uri = smtp://127.0.0.1:{crm_mailbox.port}\n'
+        f'uri = smtp://127.0.0.1:{crm_mailbox.port}?timeout=30\n'
         f'from = {crm_mailbox.sender}\n', encoding='utf-8')
     (tmp / 'db').mkdir()
     passfile = tmp / 'adminpass'
@@ -136,38 +232,12 @@ def crm_server(tmp_path_factory, crm_mailbox):
             f'building the browser test database failed '
             f'(rc={build.returncode}):\n{_tail(build_log)}', pytrace=False)
 
-    server_log = tmp / 'trytond.log'
-    with server_log.open('w') as log:
-        server = subprocess.Popen(
-            [str(VENV_BIN / 'trytond'), '-c', str(conf),
-                '--logconf', str(ROOT / 'config' / 'logging.conf'),
-                '-d', name],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f'http://127.0.0.1:{port}/'
+    server = DemoServer(conf, name, env, tmp / 'trytond.log', port)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f'trytond exited with {server.returncode}:\n'
-                    f'{_tail(server_log)}', pytrace=False)
-            try:
-                with urllib.request.urlopen(base_url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f'trytond did not answer on {base_url}:\n'
-                    f'{_tail(server_log)}', pytrace=False)
-            time.sleep(0.5)
-        yield base_url, name
+        server.start()
+        yield server.base_url, name
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        server.stop()
         if uri.startswith('postgresql'):
             subprocess.run(
                 [str(VENV_BIN / 'python'), str(ROOT / 'scripts' / 'dbtool.py'),

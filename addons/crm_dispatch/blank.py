@@ -7,6 +7,7 @@ relatorio and converts it with LibreOffice ([report] convert_command).
 Which blanks a user may print is a record rule (an operator: the blanks of
 his support lines and those of no line), so that the print wizard offers
 only those and the report refuses the others."""
+from trytond import config
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
@@ -36,6 +37,19 @@ FORMATS = [
     ('odt', "ODT (LibreOffice, editable)"),
     ]
 REPORT_NAME = 'crm.blank'
+# LibreOffice runs one instance per user profile: a conversion started
+# while another runs with the same profile (two users printing at once,
+# two servers of one system user) ends at once without output.  Unless the
+# administrator sets [report] convert_command, each conversion has its own
+# profile in the folder Tryton makes for it and removes after it
+# (a new profile adds about 0.1 s).
+CONVERT = ('soffice "-env:UserInstallation=file://%(directory)s/profile" '
+    '--headless --nolockcheck --nodefault --norestore '
+    '--convert-to "%(output_extension)s" --outdir "%(directory)s" '
+    '"%(input_path)s"')
+# Tryton's own 5 minutes × 6 tries would keep a stuck LibreOffice's
+# request, and on SQLite every other writer, waiting half an hour
+CONVERT_SECONDS = 90
 
 
 class Blank(DeactivableMixin, ModelSQL, ModelView):
@@ -237,6 +251,12 @@ class BlankReport(Report):
             raise UserError(gettext('crm_dispatch.msg_blank_pdf_failed',
                     blank=action.name))
         return extension, content
+
+    @classmethod
+    def convert(cls, report, data, timeout=CONVERT_SECONDS, retry=0):
+        if not config.get('report', 'convert_command', default=None):
+            config.set('report', 'convert_command', CONVERT)
+        return super().convert(report, data, timeout=timeout, retry=retry)
 
     @classmethod
     def get_context(cls, records, header, data):

@@ -4,6 +4,8 @@ import datetime as dt
 import pathlib
 import subprocess
 import tempfile
+import threading
+import types
 import zipfile
 from io import BytesIO
 
@@ -175,6 +177,35 @@ class CrmDispatchBlankTestCase(_DBTestCase):
         self.assertIn(w['appeal'].number, text)
         self.assertIn('Семёнова Ольга Петровна', text)
         self.assertIn('АКТ ВЫПОЛНЕННЫХ РАБОТ', text)
+
+    @with_transaction()
+    def test_pdf_printed_by_two_at_once(self):
+        """Blanks printed as PDF at the same moment all come out: each
+        LibreOffice has its own profile (with one shared, the second of two
+        ends at once without a PDF)"""
+        require_libreoffice()
+        Blank = Pool().get('crm.blank')
+        Report = Pool().get('crm.blank', type='report')
+        w = self._world()
+        with acting_as(w['admin']):
+            blank, = Blank.create([{'name': 'Акт'}])
+        with acting_as(w['operator1']):
+            _, odt, _, _ = self._print(blank, w['appeal'])
+        action = types.SimpleNamespace(report_name='crm.blank',
+            template_extension='odt', extension='pdf')
+        results = [None] * 3
+
+        def convert(i):
+            results[i] = Report.convert(action, odt)
+        threads = [threading.Thread(target=convert, args=(i,))
+            for i in range(len(results))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        self.assertEqual([r and r[0] for r in results], ['pdf'] * 3)
+        for _, content in results:
+            self.assertIn(w['appeal'].number, pdf_text(content))
 
     @with_transaction()
     def test_bad_templates_refused(self):
