@@ -140,9 +140,10 @@ run: venv web db
 	@echo "    resident1@example.com  - resident: two accounts, appeals in every stage"
 	@echo "    resident2@example.com  - resident: one account"
 	@echo "    executor1              - the executor's phone pages (same password)"
+	@echo "  Scheduled tasks (report mailings, deadlines, analytics) run beside it (trytond-cron)."
 	@echo "  Stop with Ctrl+C."
 	@echo
-	exec $(VBIN)/trytond -c $(CONF) --logconf config/logging.conf -d $(DB)
+	exec env VBIN=$(VBIN) scripts/serve.sh $(CONF) $(DB)
 
 # --- Tests ---------------------------------------------------------------------
 # DB_CACHE keeps one copy of each activated module set for the run (Tryton's
