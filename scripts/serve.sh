@@ -11,14 +11,16 @@ VBIN=${VBIN:-$root/.venv/bin}
 logconf=$root/config/logging.conf
 
 # One worker process: the demo's tasks are small, and each worker loads the
-# whole pool
-"$VBIN/trytond-cron" -c "$conf" --logconf "$logconf" -d "$db" -n 1 &
+# whole pool.  A group of its own (its pid), stopped as a whole: the worker
+# outlives a main process stopped alone.
+setsid "$VBIN/trytond-cron" -c "$conf" --logconf "$logconf" -d "$db" -n 1 &
 cron=$!
 "$VBIN/trytond" -c "$conf" --logconf "$logconf" -d "$db" &
 server=$!
 
 stop() {
-    kill "$server" "$cron" 2>/dev/null
+    kill "$server" 2>/dev/null
+    kill -- "-$cron" 2>/dev/null
     wait "$server" "$cron" 2>/dev/null
 }
 trap 'stop; exit 130' INT TERM

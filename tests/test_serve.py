@@ -3,6 +3,7 @@
 asking, and stopping the script stops both processes.  Run on a copy of
 the shared demo database (SQLite, as `make run` has it), served on a port
 of its own."""
+import pathlib
 import signal
 import sqlite3
 import subprocess
@@ -22,12 +23,26 @@ def _children(pid):
     return [int(p) for p in found]
 
 
-def _alive(pid):
+def _stat(pid):
+    "(state, process group) of a process"
     try:
-        with open(f'/proc/{pid}/stat') as stat:
-            return stat.read().split(') ')[1][0] != 'Z'
+        fields = pathlib.Path(f'/proc/{pid}/stat').read_text().rsplit(
+            ') ', 1)[1].split()
     except OSError:
-        return False
+        return None, None
+    return fields[0], int(fields[2])
+
+
+def _group(pgid):
+    "The live processes of a process group"
+    stats = {int(p.name): _stat(p.name)
+        for p in pathlib.Path('/proc').glob('[0-9]*')}
+    return [pid for pid, (state, group) in stats.items()
+        if state not in {None, 'Z'} and group == pgid]
+
+
+def _alive(pid):
+    return _stat(pid)[0] not in {None, 'Z'}
 
 
 def _copy(conf, database, folder):
@@ -99,6 +114,9 @@ def test_scheduled_task_runs_beside_the_server(crm_server, tmp_path):
         assert ended, f'{TASK} did not run:\n{log_text}'
         processes = _children(script.pid)
         assert len(processes) == 2, processes
+        # trytond-cron leads a group of its own: it and its worker
+        cron, = [p for p in processes if _stat(p)[1] == p]
+        assert len(_group(cron)) == 2, _group(cron)
     finally:
         script.send_signal(signal.SIGTERM)
         try:
@@ -110,3 +128,4 @@ def test_scheduled_task_runs_beside_the_server(crm_server, tmp_path):
     assert script.returncode == 130
     time.sleep(1)
     assert not [p for p in processes if _alive(p)], processes
+    assert not _group(cron), _group(cron)
