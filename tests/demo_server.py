@@ -20,6 +20,8 @@ from base64 import b64encode
 
 import pytest
 
+from tools.benchlib.processes import end
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = pathlib.Path(sys.executable).parent
 SAO = ROOT / 'web' / 'node_modules' / 'tryton-sao'
@@ -104,12 +106,7 @@ class DemoServer:
         self.running.pop(self.base_url, None)
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end(self.process)
         self.process = None
 
     def restart_hung(self, what):

@@ -11,6 +11,7 @@
     portal_load.py  (f) the load client: residents in threads
     receipts.py  (r) a building's receipts as one PDF: data, QR, layout
     report.py    printing: lines, tables, percentiles
+    processes.py stopping the servers it starts (the tests use it too)
     cli.py       main(): the command line and the run
 """
 try:

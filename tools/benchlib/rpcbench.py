@@ -16,6 +16,7 @@ import urllib.request
 from trytond.modules.crm_dispatch.search import search_phone_digits
 
 from .database import root_cursor
+from .processes import end
 from .queue import RAW_QUEUE
 from .report import out, percentile, table
 from .rpc import Session, list_fields, queue_domain, read_queue
@@ -96,12 +97,7 @@ class Server:
                 time.sleep(0.5)
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        end(self.process)
         self.log.close()
         self.tmp.cleanup()
 
