@@ -161,7 +161,11 @@ class CrmDispatchBlankTestCase(_DBTestCase):
                 source = pathlib.Path(folder, 'in', 'Акт.odt')
                 source.parent.mkdir()
                 source.write_bytes(blank.template)
-                subprocess.run(['soffice', '--headless', '--nolockcheck',
+                # A profile of its own, as the server's conversions have
+                # (blank.CONVERT): another LibreOffice may run meanwhile
+                subprocess.run(['soffice',
+                        f'-env:UserInstallation=file://{folder}/profile',
+                        '--headless', '--nolockcheck',
                         '--nodefault', '--norestore', '--convert-to', 'odt',
                         '--outdir', folder, str(source)],
                     check=True, capture_output=True, timeout=120)
