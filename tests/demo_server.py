@@ -10,7 +10,6 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from base64 import b64encode
 
 import pytest
 
-from tools.benchlib.processes import end
+from tools.benchlib.processes import end, free_port
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV_BIN = pathlib.Path(sys.executable).parent
@@ -39,12 +38,6 @@ TRYTOND = ('import faulthandler, signal, sys\n'
     'from trytond.cli import main\n'
     'sys.argv[0] = "trytond"\n'
     'sys.exit(main())\n')
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def _timed_out(error):
@@ -190,7 +183,7 @@ def crm_server(tmp_path_factory, crm_mailbox):
         name = f'browser_{os.getpid()}'
     else:
         uri, name = 'sqlite://', 'crm_browser'
-    port = _free_port()
+    port = free_port()
     conf = tmp / 'trytond.conf'
     conf.write_text(
         '[database]\n'

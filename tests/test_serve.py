@@ -12,33 +12,33 @@ import urllib.request
 
 import pytest
 
-from .demo_server import ROOT, VENV_BIN, DemoServer, _free_port
+from tools.benchlib.processes import free_port
+
+from .demo_server import ROOT, VENV_BIN, DemoServer
 
 TASK = 'crm.appeal|expire_deadlines'
 
 
-def _children(pid):
-    found = subprocess.run(['pgrep', '-P', str(pid)],
-        capture_output=True, text=True).stdout.split()
-    return [int(p) for p in found]
-
-
 def _stat(pid):
-    "(state, process group) of a process"
+    "(state, parent, process group) of a process, Nones if it is gone"
     try:
         fields = pathlib.Path(f'/proc/{pid}/stat').read_text().rsplit(
             ') ', 1)[1].split()
     except OSError:
-        return None, None
-    return fields[0], int(fields[2])
+        return None, None, None
+    return fields[0], int(fields[1]), int(fields[2])
 
 
-def _group(pgid):
-    "The live processes of a process group"
-    stats = {int(p.name): _stat(p.name)
-        for p in pathlib.Path('/proc').glob('[0-9]*')}
-    return [pid for pid, (state, group) in stats.items()
-        if state not in {None, 'Z'} and group == pgid]
+def _live(**match):
+    "The live processes whose parent or group is the one given"
+    index = {'parent': 1, 'group': 2}
+    found = []
+    for entry in pathlib.Path('/proc').glob('[0-9]*'):
+        stat = _stat(entry.name)
+        if stat[0] not in {None, 'Z'} and all(
+                stat[index[k]] == v for k, v in match.items()):
+            found.append(int(entry.name))
+    return found
 
 
 def _alive(pid):
@@ -63,7 +63,7 @@ def _copy(conf, database, folder):
             'UPDATE ir_cron SET next_call = NULL WHERE id = ?', (task,))
     source.close()
     target.close()
-    port = _free_port()
+    port = free_port()
     lines = []
     for line in text.splitlines():
         if line.startswith('path = '):
@@ -112,11 +112,11 @@ def test_scheduled_task_runs_beside_the_server(crm_server, tmp_path):
         log_text = (tmp_path / 'serve.log').read_text()[-3000:]
         assert answered, log_text
         assert ended, f'{TASK} did not run:\n{log_text}'
-        processes = _children(script.pid)
+        processes = _live(parent=script.pid)
         assert len(processes) == 2, processes
         # trytond-cron leads a group of its own: it and its worker
-        cron, = [p for p in processes if _stat(p)[1] == p]
-        assert len(_group(cron)) == 2, _group(cron)
+        cron, = [p for p in processes if _stat(p)[2] == p]
+        assert len(_live(group=cron)) == 2, _live(group=cron)
     finally:
         script.send_signal(signal.SIGTERM)
         try:
@@ -128,4 +128,4 @@ def test_scheduled_task_runs_beside_the_server(crm_server, tmp_path):
     assert script.returncode == 130
     time.sleep(1)
     assert not [p for p in processes if _alive(p)], processes
-    assert not _group(cron), _group(cron)
+    assert not _live(group=cron), _live(group=cron)

@@ -1,5 +1,13 @@
 "Child processes of the tools and tests (servers they start)."
+import socket
 import subprocess
+
+
+def free_port():
+    "A loopback port free at this moment"
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 
 def end(process, seconds=20):

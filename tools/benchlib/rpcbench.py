@@ -4,7 +4,6 @@ SQL of (b), and the search box by phone and by applicant name against
 hand-written SQL; a trytond server runs on the bench database."""
 import os
 import pathlib
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import urllib.request
 from trytond.modules.crm_dispatch.search import search_phone_digits
 
 from .database import root_cursor
-from .processes import end
+from .processes import end, free_port
 from .queue import RAW_QUEUE
 from .report import out, percentile, table
 from .rpc import Session, list_fields, queue_domain, read_queue
@@ -50,18 +49,12 @@ RAW_NAME = """a.applicant IN (SELECT id FROM party_party
     WHERE crm_search_name LIKE %(pattern)s)"""
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 class Server:
     "trytond serving database on a free loopback port"
 
     def __init__(self, uri, database):
         self.tmp = tempfile.TemporaryDirectory(prefix='crm-bench-')
-        port = _free_port()
+        port = free_port()
         conf = pathlib.Path(self.tmp.name) / 'trytond.conf'
         conf.write_text(
             f'[database]\nuri = {uri}\nlanguage = ru\n'
