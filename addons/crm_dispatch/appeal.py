@@ -1,5 +1,6 @@
 "Appeals (обращения): the record, its contacts, deadline and checks."
 import datetime as dt
+import functools
 
 from sql import Literal, Null
 from sql.conditionals import Case, Coalesce
@@ -19,13 +20,14 @@ from . import work_calendar
 from .exceptions import AppealError
 from .party import format_phone, normalize_phone
 from .search import fill_column, phone_digits
+from .read_template import ReadTemplate, query_now, template_read
 from .speedups import (
     TranslatedSelection, ids_only_search, read_with_labels)
 
 _readonly_closed = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
 
-class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
+class Appeal(ReadTemplate, AppealLifeCycle, Workflow, ModelSQL, ModelView):
     "Appeal (Обращение)"
     __name__ = 'crm.appeal'
     __string__ = "Appeal"
@@ -139,7 +141,9 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def read(cls, ids, fields_names):
-        return read_with_labels(super().read, cls, ids, fields_names)
+        return read_with_labels(
+            functools.partial(template_read, cls, super().read),
+            cls, ids, fields_names)
 
     @classmethod
     def __setup__(cls):
@@ -404,7 +408,7 @@ class Appeal(AppealLifeCycle, Workflow, ModelSQL, ModelView):
         # A parameter, not CURRENT_TIMESTAMP: deadlines are naive UTC
         # datetimes on both backends, and SQLite compares them as text
         if now is None:
-            now = dt.datetime.now()
+            now = query_now()
         return Case(
             (table.deadline == Null, Literal(False)),
             (table.state.in_(OPEN_STATES), table.deadline < now),

@@ -11,6 +11,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, check_access
 
 from .appeal_lifecycle import OPEN_STATES
+from .read_template import query_now
 
 DESK_FIELDS = ['desk_open', 'desk_draft', 'desk_overdue', 'desk_due_soon']
 
@@ -34,10 +35,15 @@ class Appeal(metaclass=PoolMeta):
         deadline itself an appeal is due, not yet overdue"""
         table, _ = tables[None]
         if now is None:
-            now = dt.datetime.now()
+            now = query_now()
         return (table.state.in_(OPEN_STATES)
             & (table.deadline >= now)
             & (table.deadline <= now + dt.timedelta(hours=hours)))
+
+    @classmethod
+    def _read_template_key(cls):
+        # breach_soon's SQL compares the deadline with now + these hours
+        return super()._read_template_key() + (due_soon_hours(),)
 
     @classmethod
     def get_due_soon(cls, appeals, name):
