@@ -13,13 +13,19 @@
 - A JSON-RPC answer longer than 1,400 characters is streamed token by
   token through the pure-Python JSON encoder and, for a client that takes
   gzip (every browser), compressed token by token: some 15,000 tokens for
-  a list of 80 appeals.  The same text is encoded in one piece by the C
-  encoder and compressed once.  The answer is held in memory whole, as the
+  a list of 80 appeals.  The same text is encoded in one piece and
+  compressed once.  The answer is held in memory whole, as the
   short answers already are, and encoded once: trytond encodes an answer
   to learn whether it is short, then again to send it (2 ms of a list).
   The text keeps Cyrillic letters as they are (UTF-8, as JSON is sent),
   not as \\uXXXX escapes: a queue of 80 appeals is 105 KB instead of 166
   KB, encoded, compressed and read back by the client in 2.5 ms less.
+  The text is written by orjson (0.5 ms for that queue, the standard
+  library's C encoder 2.2 ms), with trytond's own conversions of dates,
+  times, decimals and bytes; what orjson refuses (an integer beyond 64
+  bits, a key that is not a string) is written by the standard library as
+  before.  One difference: a float NaN or infinity, which JSON has not,
+  is written null instead of NaN (which no JSON reader takes).
 - A ``search`` reads every eager column of the rows it finds into the
   transaction's cache, for the records it returns.  Over RPC only their
   ids go back and the cache ends with the request: for the 80 appeals of
@@ -44,6 +50,8 @@ import functools
 import os
 import threading
 import types
+
+import orjson
 
 import trytond.backend.sqlite.database as sqlite_database
 import trytond.ir.model
@@ -150,7 +158,14 @@ _encoded = threading.local()
 
 
 class OneShotJSONEncoder(jsonrpc.JSONEncoder):
-    "trytond's JSON encoder whose stream is one chunk made by the C encoder"
+    "trytond's JSON encoder whose stream is one chunk made by orjson"
+
+    def encode(self, o):
+        try:
+            return orjson.dumps(o, default=self.default,
+                option=orjson.OPT_PASSTHROUGH_DATETIME).decode('utf-8')
+        except orjson.JSONEncodeError:
+            return super().encode(o)
 
     def iterencode(self, o, _one_shot=False):
         if _one_shot:

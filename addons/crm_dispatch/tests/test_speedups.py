@@ -78,6 +78,24 @@ class CrmDispatchSpeedupsTestCase(unittest.TestCase):
         self.assertEqual(b''.join(short.response),
             '{"id":7,"result":[1,"два"]}'.encode('utf-8'))
 
+    def test_json_what_orjson_refuses(self):
+        """An integer beyond 64 bits or a key not a string is written as
+        trytond writes it; a subclass of str or int as its value"""
+        standard = jsonrpc.JSONEncoder(separators=(',', ':'),
+            ensure_ascii=False)
+
+        class Code(str):
+            pass
+        for value in [{'big': 2 ** 70, 'list': [1, 'два']},
+                {1: 'один', 'two': dt.time(10, 30)},
+                {'code': Code('СК-1'), 'flag': True, 'set': {3}},
+                {'delta': dt.timedelta(hours=2), 'none': None}]:
+            with self.subTest(value=value):
+                self.assertEqual(jsonrpc.encoder.encode(value),
+                    standard.encode(value))
+        with self.assertRaises(TypeError):
+            jsonrpc.encoder.encode({'object': object()})
+
     def test_cursor_dict_same_rows(self):
         "The rows come as trytond's own cursor_dict gives them"
         connection = sqlite3.connect(':memory:')
