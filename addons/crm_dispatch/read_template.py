@@ -39,7 +39,7 @@ from trytond.transaction import Transaction
 from .speedups import cursor_dict
 
 SPECIAL = {'id', '_timestamp', '_write', '_delete'}
-KEPT = 256
+KEPT = 1024
 
 _composing = contextvars.ContextVar('crm_read_composing', default=None)
 _templates = LRUDict(KEPT)
@@ -183,9 +183,12 @@ def template_read(cls, read, ids, fields_names):
     domains = {mode: Rule.domain_get(cls.__name__, mode=mode)
         for mode in ['read', 'write', 'delete']}
     count = None if backend.Database.has_array() else len(ids)
+    # Where the request came from (_request) makes no SQL
+    context = {k: v for k, v in transaction.context.items()
+        if k != '_request'}
     key = (transaction.database.name, id(cls), tuple(names),
-        transaction.user, freeze(domains), freeze(transaction.context),
-        count, cls._read_template_key())
+        transaction.user, freeze(domains), freeze(context), count,
+        cls._read_template_key())
     with _lock:
         template = _templates.get(key, False)
     if template is False:

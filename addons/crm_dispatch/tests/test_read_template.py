@@ -101,6 +101,12 @@ class CrmDispatchReadTemplateTestCase(_DBTestCase):
                 self.assertEqual(rows, expected)
                 self.assertEqual(len(read_template._templates), 1)
                 self.assertNotIn(None, read_template._templates.values())
+            # From another address: the same text
+            for address in ['10.0.0.1', '10.0.0.2']:
+                with Transaction().set_context(
+                        _request={'remote_addr': address}):
+                    self.assertEqual(self._read(ids, names), rows)
+            self.assertEqual(len(read_template._templates), 1)
             # Fewer ids, another order, duplicated: one text (arrays) or
             # one per count (SQLite), the same rows as Tryton's
             subset = [ids[2], ids[0], ids[2]]
