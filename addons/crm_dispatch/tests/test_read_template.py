@@ -122,6 +122,25 @@ class CrmDispatchReadTemplateTestCase(_DBTestCase):
         self.assertTrue(all(r['_write'] and r['_delete'] for r in rows))
 
     @with_transaction()
+    def test_list_read_takes_kept_text(self):
+        """The list's read as the web client sends it (its eager columns,
+        labels, display name, timestamp and rights) runs a kept text"""
+        Appeal = Pool().get('crm.appeal')
+        company, operator, appeals, _ = self._setup()
+        view = Appeal.fields_view_get(view_type='tree')
+        names = ['rec_name', '_timestamp', '_write', '_delete']
+        for name, field in view['fields'].items():
+            if field.get('loading', 'eager') == 'eager':
+                names.append(name)
+                if field['type'] == 'selection':
+                    names.append(name + ':string')
+        with acting_as(operator):
+            rows = Appeal.read([a.id for a in appeals], names)
+        self.assertEqual(len(rows), len(appeals))
+        self.assertTrue(read_template._templates)
+        self.assertNotIn(None, read_template._templates.values())
+
+    @with_transaction()
     def test_kept_text_moves_to_the_reading_moment(self):
         "Read two hours later from the same text, the flags follow the clock"
         company, operator, appeals, _ = self._setup()
