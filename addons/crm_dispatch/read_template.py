@@ -61,7 +61,7 @@ class _Id:
 def query_now():
     "Now (naive UTC) for a column's SQL"
     moment = _composing.get()
-    return moment if moment is not None else dt.datetime.now()
+    return moment if moment is not None else _now()
 
 
 def _column(cls, name):
@@ -138,7 +138,7 @@ def _compose(cls, names, domains, count):
     spec = []
     for param in params:
         if (isinstance(param, (list, tuple)) and len(param) == 1
-                and param[0] is ids[0] and count is None):
+                and param[0] is ids[0]):
             spec.append(('ids',))
         elif isinstance(param, _Id):
             spec.append(('id', param.index))

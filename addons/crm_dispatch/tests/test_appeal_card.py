@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_dispatch.tests.tools import (
-    acting_as, create_staff, load_russian)
+    acting_as, create_staff, load_russian, write_columns)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -27,15 +27,10 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
         s = self._setup()
         with set_company(s['company']):
             appeal = self._appeal(s, s['ivanov'])
-        table = Appeal.__table__()
-        cursor = Transaction().connection.cursor()
 
         def time_left_text(state, deadline, closed, now, stopped=None):
-            cursor.execute(*table.update(
-                    [table.state, table.deadline, table.closed_date,
-                        table.clock_stopped],
-                    [state, deadline, closed, stopped],
-                    where=table.id == appeal.id))
+            write_columns(appeal, state=state, deadline=deadline,
+                closed_date=closed, clock_stopped=stopped)
             with patch('trytond.modules.crm_dispatch.appeal_card.dt') as clock:
                 clock.datetime.now.return_value = now
                 row, = Appeal.read([appeal.id], ['time_left'])
@@ -207,8 +202,6 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
                 Transaction().set_context(language='ru'):
             appeal = self._appeal(s, s['ivanov'])
             now = dt.datetime.now()
-            table = Appeal.__table__()
-            cursor = Transaction().connection.cursor()
             for deadline, text, overdue in [
                     (now + dt.timedelta(hours=5, minutes=30),
                         "осталось 5 ч 29 мин", False),
@@ -216,8 +209,7 @@ class CrmDispatchAppealCardTestCase(_DBTestCase):
                         "просрочено на 1 д 2 ч", True),
                     (None, None, False),
                     ]:
-                cursor.execute(*table.update([table.deadline], [deadline],
-                        where=table.id == appeal.id))
+                write_columns(appeal, deadline=deadline)
                 row, = Appeal.read([appeal.id], ['time_left', 'overdue'])
                 with self.subTest(deadline=deadline):
                     self.assertIn(row['time_left'], {text, text and

@@ -8,10 +8,10 @@ from lxml import etree
 
 from trytond.model import fields
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.crm_dispatch.tests.tools import acting_as, create_staff
+from trytond.modules.crm_dispatch.tests.tools import (
+    acting_as, create_staff, write_columns)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
-from trytond.transaction import Transaction
 
 
 def columns(arch):
@@ -59,11 +59,8 @@ class CrmDispatchListColumnsTestCase(_DBTestCase):
         source, = Source.create([{'name': 'Телефон', 'code': 'phone'}])
         with set_company(company):
             appeal, = Appeal.create([{'source': source.id}])
-            table = Appeal.__table__()
-            Transaction().connection.cursor().execute(*table.update(
-                    [table.deadline],
-                    [dt.datetime.now() + dt.timedelta(hours=2, minutes=30)],
-                    where=table.id == appeal.id))
+            write_columns(appeal, deadline=dt.datetime.now()
+                + dt.timedelta(hours=2, minutes=30))
             getters = {f.getter for f in Appeal._fields.values()
                 if isinstance(f, fields.Function) and f.getter}
 

@@ -10,8 +10,9 @@ from sql.conditionals import Case
 
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL
-from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.crm_dispatch.tests.tools import acting_as, create_staff
+from trytond.modules.company.tests import create_company
+from trytond.modules.crm_dispatch.tests.tools import (
+    acting_as, create_appeal, create_staff)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -44,7 +45,7 @@ class CrmDispatchReadTemplateTestCase(_DBTestCase):
         operator = create_staff('operator1', company, [line])
         applicant, = Party.create([{'name': 'Иванова Анна'}])
         now = dt.datetime.now()
-        appeals = [self._appeal(company, source, line, state, deadline,
+        appeals = [create_appeal(company, source, line, state, deadline,
                 applicant=applicant, operator=operator)
             for state, deadline in [
                 ('in_work', now - HOUR),        # overdue
@@ -53,22 +54,9 @@ class CrmDispatchReadTemplateTestCase(_DBTestCase):
                 ('draft', None),
                 ('resolved', now - 24 * HOUR),
                 ]]
-        hidden = self._appeal(company, source, other, 'draft', now)
+        hidden = create_appeal(company, source, other, 'draft', now)
         read_template._templates.clear()
         return company, operator, appeals, hidden
-
-    def _appeal(self, company, source, line, state, deadline, **values):
-        "An appeal of line in state with deadline, as the database has it"
-        Appeal = Pool().get('crm.appeal')
-        with set_company(company):
-            appeal, = Appeal.create([{'source': source.id,
-                        'support_line': line.id,
-                        **{k: v.id for k, v in values.items()}}])
-        table = Appeal.__table__()
-        Transaction().connection.cursor().execute(*table.update(
-                [table.state, table.deadline], [state, deadline],
-                where=table.id == appeal.id))
-        return appeal
 
     def _list_names(self):
         "The names sao reads for the appeal list, those SQL answers"

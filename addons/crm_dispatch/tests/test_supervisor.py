@@ -3,12 +3,12 @@ the deadline windows, bounded by record rules, the «Моя линия» tab ove
 all of a user's lines, and a line's queue in deadline order."""
 import datetime as dt
 
-from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.crm_dispatch.tests.tools import acting_as, create_staff
+from trytond.modules.company.tests import create_company
+from trytond.modules.crm_dispatch.tests.tools import (
+    acting_as, create_appeal, create_staff)
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import _DBTestCase, with_transaction
-from trytond.transaction import Transaction
 
 NOW = dt.datetime(2025, 3, 10, 12, 0)
 HOUR = dt.timedelta(hours=1)
@@ -32,20 +32,6 @@ class CrmDispatchSupervisorTestCase(_DBTestCase):
                     } for n in (1, 2, 3)])
         return company, source, lines
 
-    def _appeal(self, company, source, line, state, deadline):
-        "An appeal of line in state with deadline, set as the database has it"
-        Appeal = Pool().get('crm.appeal')
-        with set_company(company):
-            appeal, = Appeal.create([{
-                        'source': source.id, 'support_line': line.id}])
-        # Written by SQL: a deadline follows from the reason otherwise, and
-        # the state from the life cycle
-        table = Appeal.__table__()
-        Transaction().connection.cursor().execute(*table.update(
-                [table.state, table.deadline], [state, deadline],
-                where=table.id == appeal.id))
-        return appeal
-
     @with_transaction()
     def test_counts_at_the_edges(self):
         "At the deadline an appeal is due soon, a second later overdue"
@@ -53,7 +39,7 @@ class CrmDispatchSupervisorTestCase(_DBTestCase):
         Line = pool.get('crm.support_line')
         Configuration = pool.get('crm.configuration')
         company, source, (line1, line2, line3) = self._setup()
-        make = lambda *a: self._appeal(company, source, *a)  # noqa: E731
+        make = lambda *a: create_appeal(company, source, *a)  # noqa: E731
         make(line1, 'draft', NOW)                       # due now: due soon
         make(line1, 'in_work', NOW - SECOND)            # overdue
         make(line1, 'draft', NOW + 4 * HOUR)            # last due-soon second
@@ -87,9 +73,9 @@ class CrmDispatchSupervisorTestCase(_DBTestCase):
         Line = pool.get('crm.support_line')
         company, source, (line1, line2, line3) = self._setup()
         now = dt.datetime.now()
-        late = self._appeal(company, source, line1, 'draft', now - HOUR)
-        soon = self._appeal(company, source, line1, 'in_work', now + HOUR)
-        self._appeal(company, source, line1, 'in_work', now + 10 * HOUR)
+        late = create_appeal(company, source, line1, 'draft', now - HOUR)
+        soon = create_appeal(company, source, line1, 'in_work', now + HOUR)
+        create_appeal(company, source, line1, 'in_work', now + 10 * HOUR)
         self.assertEqual(Appeal.search([('due_soon', '=', True)]), [soon])
         self.assertEqual(Appeal.search([('overdue', '=', True)]), [late])
         self.assertEqual(
@@ -108,8 +94,8 @@ class CrmDispatchSupervisorTestCase(_DBTestCase):
         pool = Pool()
         Line = pool.get('crm.support_line')
         company, source, (line1, line2, _) = self._setup()
-        self._appeal(company, source, line1, 'draft', NOW)
-        self._appeal(company, source, line2, 'draft', NOW)
+        create_appeal(company, source, line1, 'draft', NOW)
+        create_appeal(company, source, line2, 'draft', NOW)
         operator = create_staff('operator1', company, [line1])
         supervisor = create_staff('supervisor', company, [],
             group='group_crm_supervisor')
@@ -137,7 +123,7 @@ class CrmDispatchSupervisorTestCase(_DBTestCase):
     def test_my_line_covers_every_line_of_the_user(self):
         "«Моя линия» and «Мои линии» show all the lines of a supervisor"
         company, source, (line1, line2, line3) = self._setup()
-        appeals = [self._appeal(company, source, line, 'draft', NOW)
+        appeals = [create_appeal(company, source, line, 'draft', NOW)
             for line in (line1, line2, line3)]
         supervisor = create_staff('supervisor', company, [line1, line2],
             group='group_crm_supervisor')
@@ -158,11 +144,11 @@ class CrmDispatchSupervisorTestCase(_DBTestCase):
         Action = pool.get('ir.action.act_window')
         ModelData = pool.get('ir.model.data')
         company, source, (line1, line2, _) = self._setup()
-        later = self._appeal(company, source, line1, 'in_work', NOW + HOUR)
-        undated = self._appeal(company, source, line1, 'draft', None)
-        first = self._appeal(company, source, line1, 'draft', NOW - HOUR)
-        self._appeal(company, source, line1, 'resolved', NOW - HOUR)
-        self._appeal(company, source, line2, 'draft', NOW - 2 * HOUR)
+        later = create_appeal(company, source, line1, 'in_work', NOW + HOUR)
+        undated = create_appeal(company, source, line1, 'draft', None)
+        first = create_appeal(company, source, line1, 'draft', NOW - HOUR)
+        create_appeal(company, source, line1, 'resolved', NOW - HOUR)
+        create_appeal(company, source, line2, 'draft', NOW - 2 * HOUR)
         supervisor = create_staff('supervisor', company, [line1, line2],
             group='group_crm_supervisor')
 

@@ -13,8 +13,12 @@ from contextlib import contextmanager
 
 from proteus import Model
 from proteus.config import get_config
+from sql import Column
 
 import trytond.config as config
+from trytond.modules.company.tests import set_company
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 CYRILLIC = re.compile('[а-яА-ЯёЁ]')
 
@@ -128,7 +132,6 @@ def create_operator(login, company, lines, group='CRM Operator',
 def load_russian():
     """Load the Russian translations of the activated modules unless they
     are (a database activated in Russian has them); return ir.lang"""
-    from trytond.pool import Pool
     Lang = Pool().get('ir.lang')
     ru, = Lang.search([('code', '=', 'ru')])
     if not ru.translatable:
@@ -138,7 +141,6 @@ def load_russian():
 
 def create_staff(login, company, lines=(), group='group_crm_operator'):
     "Create in process a user of the company in the CRM group, on the lines"
-    from trytond.pool import Pool
     pool = Pool()
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
@@ -158,8 +160,6 @@ def acting_as(user, checked=True, **context):
     """Run as the user with his preferences (organisation, language) and
     with access rights and record rules checked, as an RPC call would
     (checked=False: unchecked, as the RPC runs a wizard's steps)."""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
     User = Pool().get('res.user')
     transaction = Transaction()
     with transaction.set_user(user.id):
@@ -292,6 +292,8 @@ def create_employee(name, company, user=None, config=None):
         user.employee = Employee(employee.id)
         user.save()
     return employee
+
+
 def create_executor(login, company, team, name, position, email=None,
         config=None):
     """Create an employee (a party named name, with position) of the
@@ -320,3 +322,24 @@ def create_executor(login, company, team, name, position, email=None,
     user.employee = Employee(employee.id)
     user.save()
     return user
+
+
+def write_columns(record, **values):
+    """Write values into record's columns by SQL, past the model: a state
+    the life cycle would refuse, a deadline other than the reason's"""
+    table = record.__table__()
+    Transaction().connection.cursor().execute(*table.update(
+            [Column(table, n) for n in values], list(values.values()),
+            where=table.id == record.id))
+
+
+def create_appeal(company, source, line, state, deadline, **links):
+    """An appeal of the company on line (in process), its state and
+    deadline set as the database has them; links are many-to-one values"""
+    Appeal = Pool().get('crm.appeal')
+    with set_company(company):
+        appeal, = Appeal.create([{'source': source.id,
+                    'support_line': line.id,
+                    **{k: v.id for k, v in links.items()}}])
+    write_columns(appeal, state=state, deadline=deadline)
+    return appeal
