@@ -1,18 +1,28 @@
 """The appeal list's search box: number, phone, e-mail, applicant's name,
 account number and address in one field (what the web client sends as
 ``('rec_name', 'ilike', '%text%')``)."""
+import contextvars
+
 from sql import Column, Union
 from sql.conditionals import Coalesce
 from sql.operators import Like
 
-from trytond.model import Index
+from trytond.model import Index, fields
+from trytond.model.modelsql import convert_from
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 from .search import (
     accounts_by_number, bounded, buildings_by_address, field_ilike,
     normalize_text, parties_by_contact, parties_by_name, premises_by_address,
     search_account, search_address, search_email, search_phone_digits,
     search_text)
+
+
+# Whether the running search of appeals applies the record rules: its
+# searchers run without access checks and cannot tell
+_search_checked = contextvars.ContextVar('crm_appeal_search_checked',
+    default=False)
 
 
 class AppealSearch(metaclass=PoolMeta):
@@ -28,6 +38,35 @@ class AppealSearch(metaclass=PoolMeta):
                 Index(t, (t.building, Index.Range())),
                 Index(t, (t.premise, Index.Range())),
                 })
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        token = _search_checked.set(Transaction().check_access)
+        try:
+            return super().search(domain, *args, **kwargs)
+        finally:
+            _search_checked.reset(token)
+
+    @classmethod
+    def _visible_ids(cls, name, ids):
+        """The query of the appeals whose many-to-one name is in ids, of
+        those the running search's rules let through: a common name's
+        thousands of appeals are filtered by the index of the applicant
+        (which holds the rules' columns), not fetched row by row to be
+        refused; the search applies the rules again"""
+        Rule = Pool().get('ir.rule')
+        table = cls.__table__()
+        tables = {None: (table, None)}
+        where = fields.SQL_OPERATORS['in'](Column(table, name), ids)
+        rules = []
+        if _search_checked.get():
+            with Transaction().set_context(_check_access=True):
+                rules = Rule.domain_get(cls.__name__, mode='read')
+        if rules:
+            tables, rule = cls.search_domain(rules, active_test=False,
+                tables=tables)
+            where &= rule
+        return convert_from(None, tables).select(table.id, where=where)
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -60,8 +99,7 @@ class AppealSearch(metaclass=PoolMeta):
             "The appeals whose many-to-one name is in found"
             if isinstance(found, list):
                 if found:
-                    queries.append(table.select(table.id,
-                            where=Column(table, name).in_(found)))
+                    queries.append(cls._visible_ids(name, found))
             else:
                 common.append((name, 'in', found))
 
@@ -69,7 +107,7 @@ class AppealSearch(metaclass=PoolMeta):
             "The appeals linked to the accounts found"
             if found:
                 appeals = link.select(link.appeal,
-                    where=link.account.in_(found))
+                    where=fields.SQL_OPERATORS['in'](link.account, found))
                 if isinstance(found, list):
                     queries.append(appeals)
                 else:

@@ -80,9 +80,10 @@ class CrmDispatchSearchIndexesTestCase(_DBTestCase):
     @with_transaction()
     def test_applicants_appeals_from_index_alone(self):
         """The appeals of the applicants a name finds (thousands for a
-        common name at a million appeals) can be read from an index alone,
-        not row by row from the table: an index leads with the applicant
-        and holds the appeal's id"""
+        common name at a million appeals) can be read and filtered by the
+        record rules from an index alone, not row by row from the table:
+        an index leads with the applicant and holds the appeal's id, its
+        organisation and its line"""
         cursor = Transaction().connection.cursor()
         cursor.execute("""
             SELECT ARRAY(
@@ -95,4 +96,5 @@ class CrmDispatchSearchIndexesTestCase(_DBTestCase):
             WHERE i.indrelid = 'crm_appeal'::regclass
                 AND i.indpred IS NULL""")
         columns = [list(c) for c, in cursor]
-        self.assertIn(['applicant', 'id'], columns)
+        self.assertIn(['applicant', 'id', 'company', 'support_line'],
+            columns)
