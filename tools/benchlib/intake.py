@@ -9,6 +9,9 @@ from .report import out, percentile, table
 from .rpc import Session
 from .rpcbench import PASSWORD, Server, _time
 
+# Appeals created before the timed ones, each from a row of its own
+WARM_UP = 5
+
 RULES = 10
 
 
@@ -99,7 +102,7 @@ def configure_extra(admin, reasons, rows):
 
 
 def bench_intake(pool, uri, database, repeat, seed):
-    rows = appeal_rows(pool, database, 2 * (repeat + 5), seed)
+    rows = appeal_rows(pool, database, 2 * (repeat + WARM_UP), seed)
     for values in rows:
         # JSON-RPC takes the server's «now»; routing picks line and operator
         for name in ['received_date', 'support_line', 'operator']:
@@ -119,7 +122,8 @@ def bench_intake(pool, uri, database, repeat, seed):
 
         def run(vlist):
             calls = iter(vlist)
-            return _time(lambda: create(next(calls))(), repeat)
+            return _time(lambda: create(next(calls))(), repeat,
+                warm_up=WARM_UP)
 
         # Baseline: no rule, deadlines round the clock
         active = _ids(admin, 'crm.routing.rule', [('company', '=', company)])
@@ -128,14 +132,14 @@ def bench_intake(pool, uri, database, repeat, seed):
                 {'active': False})
         _time_basis(admin, reasons, 'calendar')
         created = []
-        baseline = run(rows[:repeat + 5])
+        baseline = run(rows[:repeat + WARM_UP])
         base_ids = list(created)
 
         rules = _rules(admin, company, line)
         _time_basis(admin, reasons, 'working')
-        fields = configure_extra(admin, reasons, rows[repeat + 5:])
+        fields = configure_extra(admin, reasons, rows[repeat + WARM_UP:])
         created = []
-        configured = run(rows[repeat + 5:])
+        configured = run(rows[repeat + WARM_UP:])
         routed = admin.model('crm.appeal', 'read', created,
             ['routing_rule', 'deadline', 'received_date'])
         base = admin.model('crm.appeal', 'read', base_ids, ['routing_rule'])
